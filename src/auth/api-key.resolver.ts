@@ -1,0 +1,68 @@
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { ApiKey, Role } from './api-key.entity.js';
+import { ApiKeyService } from './api-key.service.js';
+import { ADMINS, ANYONE } from './viewer.js';
+import type { Context } from '../graphql/context.js';
+
+@ObjectType({ description: 'The caller' })
+export class ViewerInfo {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Role)
+  role!: Role;
+
+  @Field(() => String, { nullable: true })
+  partnerCode!: string | null;
+}
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Role)
+  role!: Role;
+
+  @Field(() => String, { nullable: true, description: 'Required for PARTNER keys: the partner they act for' })
+  partnerCode?: string | null;
+}
+
+@ObjectType()
+export class CreateApiKeyPayload {
+  @Field(() => String, { description: 'The plain key. It is shown this once and cannot be recovered.' })
+  key!: string;
+
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+}
+
+@Resolver()
+export class ApiKeyResolver {
+  @Authorized(...ANYONE)
+  @Query(() => ViewerInfo, { description: 'Who the API key in this request belongs to' })
+  viewer(@Ctx() ctx: Context): ViewerInfo {
+    return ctx.viewer!;
+  }
+
+  @Authorized(...ADMINS)
+  @Query(() => [ApiKey], { description: 'Every API key, newest first (hashes are never returned)' })
+  apiKeys(@Ctx() ctx: Context): Promise<ApiKey[]> {
+    return ctx.em.find(ApiKey, {}, { orderBy: { createdAt: 'desc' } });
+  }
+
+  @Authorized(...ADMINS)
+  @Mutation(() => CreateApiKeyPayload)
+  createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: Context) {
+    return new ApiKeyService(ctx.em).create(input, ctx.viewer);
+  }
+
+  @Authorized(...ADMINS)
+  @Mutation(() => ApiKey)
+  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+    return new ApiKeyService(ctx.em).revoke(id);
+  }
+}

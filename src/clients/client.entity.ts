@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { ClientKind, ClientStatus, CreditRating, Industry } from './client.enums.js';
+
+@ObjectType({ description: 'An enterprise the desk works with' })
+@Entity({ tableName: 'client' })
+@Index({ name: 'client_kind_idx', properties: ['kind'] })
+@Index({ name: 'client_status_idx', properties: ['status'] })
+@Index({ name: 'client_rm_idx', properties: ['relationshipManager'] })
+@Index({ name: 'client_created_idx', properties: ['createdAt', 'id'] })
+export class Client {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Field(() => ClientKind)
+  @Enum({ items: () => ClientKind, type: 'string' })
+  kind!: ClientKind;
+
+  @Field(() => Industry)
+  @Enum({ items: () => Industry, type: 'string' })
+  industry!: Industry;
+
+  @Field(() => String, { description: 'The 18-character unified social credit code (GB 32100-2015)' })
+  @Property({ type: 'string', length: 18, unique: 'client_uscc_uidx' })
+  unifiedSocialCreditCode!: string;
+
+  @Field(() => CreditRating, { nullable: true })
+  @Enum({ items: () => CreditRating, type: 'string', nullable: true })
+  creditRating?: CreditRating | null;
+
+  @Field(() => ClientStatus)
+  @Enum({ items: () => ClientStatus, type: 'string', default: ClientStatus.PROSPECT })
+  status: ClientStatus = ClientStatus.PROSPECT;
+
+  @Field(() => String, { nullable: true, description: 'Name of the relationship manager who owns the client' })
+  @Property({ type: 'string', length: 120, nullable: true })
+  relationshipManager?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 120, nullable: true })
+  city?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the desk last met, visited, called or wrote to the client' })
+  @Property({ type: 'datetime', nullable: true })
+  lastContactAt?: Date | null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Field(() => Date)
+  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,181 @@
+import path from 'node:path';
+
+/**
+ * The only reader of `process.env`. Every variable is declared once here with its default,
+ * its description and whether it is secret; `loadConfig` refuses a bad value and names it.
+ * The README's configuration table is generated from the same list (`npm run config:doc`).
+ */
+
+type Parser<T> = (raw: string, name: string) => T;
+
+interface VarSpec<T> {
+  description: string;
+  default?: T;
+  secret?: boolean;
+  parse: Parser<T>;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly variable: string, rule: string) {
+    super(`configuration: ${variable} ${rule}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const str: Parser<string> = (raw) => raw;
+
+const int =
+  (min: number, max: number): Parser<number> =>
+  (raw, name) => {
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+
+const bool: Parser<boolean> = (raw, name) => {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+};
+
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw, name) => {
+    if ((values as string[]).includes(raw)) return raw as T;
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  };
+
+const postgresUrl: Parser<string> = (raw, name) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as postgres://user@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, `must use the postgres:// scheme, got "${url.protocol}"`);
+  }
+  return raw;
+};
+
+const apiKey: Parser<string> = (raw, name) => {
+  if (raw.length < 24) throw new ConfigError(name, 'must be at least 24 characters');
+  return raw;
+};
+
+/** Declared variables. Order is the order of the README table. */
+export const VARIABLES = {
+  NODE_ENV: {
+    description: '`production` turns introspection off (unless `GRAPHQL_INTROSPECTION`) and hides internal error detail',
+    default: 'development',
+    parse: oneOf('development', 'production', 'test'),
+  },
+  HOST: { description: 'listen address', default: '127.0.0.1', parse: str },
+  PORT: { description: 'listen port (0 = any free port)', default: 4000, parse: int(0, 65535) },
+  DATABASE_URL: {
+    description: 'PostgreSQL URL; unset = the embedded database (PGlite) under `DATA_DIR`',
+    secret: true,
+    parse: postgresUrl,
+  },
+  DATABASE_POOL_SIZE: {
+    description: 'connections in the pool when `DATABASE_URL` is set (the embedded database always uses one)',
+    default: 10,
+    parse: int(1, 200),
+  },
+  DATA_DIR: { description: 'where the embedded database and its lock live', default: './.data', parse: str },
+  SEED_DEMO: {
+    description: 'seed the demo portfolio when the database has no clients',
+    default: true,
+    parse: bool,
+  },
+  ADMIN_API_KEY: {
+    description: 'when set, an `ADMIN` key with exactly this value exists after start-up (at least 24 characters)',
+    secret: true,
+    parse: apiKey,
+  },
+  LOG_LEVEL: {
+    description: 'pino log level',
+    default: 'info',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  GRAPHQL_INTROSPECTION: {
+    description: 'allow introspection; default on outside production',
+    parse: bool,
+  },
+  GRAPHQL_MAX_DEPTH: { description: 'deepest selection allowed', default: 10, parse: int(2, 100) },
+  GRAPHQL_MAX_COST: { description: 'highest estimated cost of an operation', default: 20000, parse: int(100, 10_000_000) },
+  GRAPHQL_MAX_ALIASES: { description: 'aliases allowed in one operation', default: 30, parse: int(0, 1000) },
+  WS_MAX_SUBSCRIPTIONS: {
+    description: 'subscriptions one WebSocket connection may hold at once',
+    default: 20,
+    parse: int(1, 1000),
+  },
+  SHUTDOWN_GRACE_MS: {
+    description: 'how long SIGTERM waits for in-flight work before closing anyway',
+    default: 10000,
+    parse: int(0, 600000),
+  },
+  OUTBOX_POLL_MS: {
+    description: 'how often the outbox is read when nothing wakes the dispatcher',
+    default: 500,
+    parse: int(10, 60000),
+  },
+} satisfies Record<string, VarSpec<unknown>>;
+
+type Vars = typeof VARIABLES;
+type ValueOf<K extends keyof Vars> = Vars[K] extends VarSpec<infer T> ? T : never;
+type HasDefault<K extends keyof Vars> = Vars[K] extends { default: unknown } ? K : never;
+
+export type RawConfig = {
+  [K in keyof Vars as HasDefault<K>]: ValueOf<K>;
+} & {
+  [K in keyof Vars as K extends HasDefault<K> ? never : K]?: ValueOf<K>;
+};
+
+export interface Config extends RawConfig {
+  /** Absolute path of `DATA_DIR`. */
+  dataDir: string;
+  production: boolean;
+  introspection: boolean;
+  /** Embedded database mode (no `DATABASE_URL`). */
+  embedded: boolean;
+}
+
+/** Parses `env` (default `process.env`); throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<RawConfig> = {}): Config {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(VARIABLES) as [string, VarSpec<unknown>][]) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      if (spec.default !== undefined) out[name] = spec.default;
+    } else {
+      out[name] = spec.parse(raw, name);
+    }
+  }
+  Object.assign(out, overrides);
+  const raw = out as RawConfig;
+  const production = raw.NODE_ENV === 'production';
+  return {
+    ...raw,
+    dataDir: path.resolve(raw.DATA_DIR),
+    production,
+    introspection: raw.GRAPHQL_INTROSPECTION ?? !production,
+    embedded: !raw.DATABASE_URL,
+  };
+}
+
+/** Names of the secret variables, for log redaction. */
+export const SECRET_VARIABLES = Object.entries(VARIABLES as Record<string, VarSpec<unknown>>)
+  .filter(([, spec]) => spec.secret)
+  .map(([name]) => name);
+
+/** Markdown table of the variables, for the README. */
+export function configTable(): string {
+  const rows = Object.entries(VARIABLES as Record<string, VarSpec<unknown>>).map(
+    ([name, spec]) =>
+      `| \`${name}\` | ${spec.default === undefined ? '—' : `\`${String(spec.default)}\``} | ${spec.secret ? 'yes' : ''} | ${spec.description} |`,
+  );
+  return ['| variable | default | secret | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}

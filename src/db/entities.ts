@@ -1,0 +1,10 @@
+import { ApiKey } from '../auth/api-key.entity.js';
+import { Client } from '../clients/client.entity.js';
+import { Contact } from '../clients/contact.entity.js';
+import { Feedback } from '../clients/feedback.entity.js';
+import { Interaction } from '../clients/interaction.entity.js';
+import { SupplyChainLink } from '../clients/supply-chain-link.entity.js';
+import { OutboxEvent } from '../events/outbox.entity.js';
+
+/** Every entity; explicit, so that start-up needs no file globbing. */
+export const ENTITIES = [ApiKey, OutboxEvent, Client, SupplyChainLink, Contact, Interaction, Feedback];

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128162001_initial } from './Migration20261128162001_initial.js';
+
+/** Applied in this order. A new migration file must be added here (CI fails otherwise). */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261128162001_initial', class: Migration20261128162001_initial },
+];

@@ -1,0 +1,57 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export interface DatabaseTarget {
+  /** A postgres:// URL, or an embedded socket. */
+  url?: string;
+  socketDir?: string;
+  port?: number;
+  dbName?: string;
+  poolSize: number;
+}
+
+/** MikroORM options for a target. The embedded database must get `poolSize: 1`. */
+export function ormOptions(target: DatabaseTarget): Options {
+  const connection = target.url
+    ? { clientUrl: target.url }
+    : { host: target.socketDir, port: target.port, user: 'postgres', dbName: target.dbName ?? 'postgres' };
+  return {
+    ...connection,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    pool: { min: target.poolSize === 1 ? 1 : 0, max: target.poolSize },
+    // Transactions are explicit (services use em.transactional); an implicit one per flush is enough otherwise.
+    implicitTransactions: true,
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    migrations: {
+      migrationsList: MIGRATIONS,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts',
+      path: 'src/db/migrations',
+    },
+    debug: false,
+  };
+}
+
+export async function initOrm(target: DatabaseTarget): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(target));
+}
+
+/** Applies pending migrations; returns their names. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
+
+/** True when no migration is pending. */
+export async function migrationsApplied(orm: MikroORM): Promise<boolean> {
+  const pending = await orm.getMigrator().getPendingMigrations();
+  return pending.length === 0;
+}

@@ -1,0 +1,212 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { AsyncQueue } from './async-queue.js';
+import { comparePositions, positionOf, type DomainEvent, type Position } from './outbox.js';
+import { DomainError } from '../graphql/errors.js';
+import type { Metrics } from '../http/metrics.js';
+
+const BATCH = 500;
+/** Events a subscriber may fall behind before it is dropped (it can resume with `after`). */
+const SUBSCRIBER_BUFFER = 10_000;
+
+interface Row {
+  seq: string;
+  txid: string;
+  topic: string;
+  aggregate_id: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * Only rows whose writing transaction is older than every transaction still in progress are
+ * read, in (txid, seq) order. A transaction that has not committed yet therefore always sorts
+ * after everything delivered so far: late commits are held back, never skipped. Read-only
+ * transactions have no txid and do not hold delivery back; a long-running writing one does.
+ */
+const SETTLED = `txid < pg_snapshot_xmin(pg_current_snapshot())`;
+
+const toEvent = (r: Row): DomainEvent => ({
+  seq: r.seq,
+  txid: r.txid,
+  topic: r.topic,
+  aggregateId: r.aggregate_id,
+  payload: r.payload,
+  createdAt: r.created_at,
+});
+
+export type EventListener = (event: DomainEvent) => void;
+
+/**
+ * Tails the outbox and hands each event, once and in order, to in-process listeners and live
+ * subscriptions. Each hub instance runs its own, so each delivers every event to its subscribers.
+ */
+export class OutboxDispatcher {
+  private position: Position = { txid: 0n, seq: 0n };
+  private listeners = new Set<EventListener>();
+  private queues = new Set<AsyncQueue<DomainEvent>>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private listenClient: pg.Client | null = null;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly log: Logger,
+    private readonly opts: { pollMs: number; listenUrl?: string; metrics?: Metrics },
+  ) {}
+
+  /** Starts after the newest settled event: history is for subscribers that ask with `after`. */
+  async start(): Promise<void> {
+    const rows = await this.query<{ txid: string; seq: string }>(
+      `select txid::text as txid, seq::text as seq from outbox_event where ${SETTLED} order by txid desc, seq desc limit 1`,
+    );
+    if (rows[0]) this.position = positionOf(rows[0]);
+    // Commits in this process wake the dispatcher at once.
+    this.orm.em.getEventManager().registerSubscriber({ afterTransactionCommit: () => this.wake() });
+    if (this.opts.listenUrl) await this.listen(this.opts.listenUrl);
+    this.schedule();
+  }
+
+  /** Commits in other hub instances wake this one through NOTIFY (see the outbox trigger). */
+  private async listen(url: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', () => this.wake());
+    client.on('error', (err) => {
+      this.log.warn({ err: err.message }, 'outbox LISTEN connection lost; polling only');
+      this.listenClient = null;
+    });
+    await client.connect();
+    await client.query('LISTEN scf_outbox');
+    this.listenClient = client;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.wake(), this.opts.pollMs);
+    this.timer.unref();
+  }
+
+  /** Reads the outbox now (coalesced: at most one read runs, and one more is queued). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.running = this.drain()
+      .catch((err: unknown) => this.log.error({ err }, 'outbox dispatch failed; will retry'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else {
+          this.schedule();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const rows = await this.readAfter(this.position, BATCH);
+      for (const row of rows) {
+        const event = toEvent(row);
+        this.position = positionOf(event);
+        this.opts.metrics?.outboxLag.set((Date.now() - event.createdAt.getTime()) / 1000);
+        this.opts.metrics?.outboxDelivered.inc({ topic: event.topic });
+        for (const listener of this.listeners) {
+          try {
+            listener(event);
+          } catch (err) {
+            this.log.error({ err, topic: event.topic, seq: event.seq }, 'outbox listener failed');
+          }
+        }
+      }
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  private readAfter(after: Position, limit: number, upTo?: Position): Promise<Row[]> {
+    const params: unknown[] = [after.txid.toString(), after.seq.toString()];
+    let bound = '';
+    if (upTo) {
+      params.push(upTo.txid.toString(), upTo.seq.toString());
+      bound = `and (txid, seq) <= ($3::text::xid8, $4::bigint)`;
+    }
+    params.push(limit);
+    return this.query<Row>(
+      `select seq::text as seq, txid::text as txid, topic, aggregate_id, payload, created_at
+         from outbox_event
+        where (txid, seq) > ($1::text::xid8, $2::bigint) ${bound} and ${SETTLED}
+        order by txid, seq
+        limit $${params.length}`,
+      params,
+    );
+  }
+
+  private async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.orm.em.fork().getConnection().execute<T[]>(sql, params, 'all');
+  }
+
+  /** Registers an in-process reaction; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Events matching `accept`: first those after `after` that were already delivered (replay, from
+   * the table), then live ones, each once and in order.
+   */
+  async *stream(accept: (e: DomainEvent) => boolean, after: Position | null): AsyncGenerator<DomainEvent> {
+    const queue = new AsyncQueue<DomainEvent>(
+      SUBSCRIBER_BUFFER,
+      () => new DomainError('CONFLICT', 'subscriber fell too far behind; resubscribe with `after` set to the last cursor'),
+    );
+    const unsubscribe = this.onEvent((e) => {
+      if (accept(e)) queue.push(e);
+    });
+    this.queues.add(queue);
+    try {
+      // Everything delivered up to here is replayed from the table; everything later arrives live.
+      const replayUpTo = this.position;
+      let last = after;
+      if (after && comparePositions(after, replayUpTo) < 0) {
+        let from = after;
+        for (;;) {
+          const rows = await this.readAfter(from, BATCH, replayUpTo);
+          for (const row of rows) {
+            const e = toEvent(row);
+            from = positionOf(e);
+            if (accept(e)) yield e;
+          }
+          if (rows.length < BATCH) break;
+        }
+        last = replayUpTo;
+      }
+      for await (const e of queue) {
+        if (last && comparePositions(positionOf(e), last) <= 0) continue;
+        yield e;
+      }
+    } finally {
+      unsubscribe();
+      this.queues.delete(queue);
+      queue.close();
+    }
+  }
+
+  /** Closes every live stream (their subscribers see completion) and stops tailing. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.listenClient?.end().catch(() => undefined);
+    this.listeners.clear();
+    for (const queue of this.queues) queue.close();
+    this.queues.clear();
+  }
+}

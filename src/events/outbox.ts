@@ -1,0 +1,52 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { OutboxEvent } from './outbox.entity.js';
+import { badInput } from '../graphql/errors.js';
+
+/** A delivered outbox row. `position` orders events; its opaque form is the subscription cursor. */
+export interface DomainEvent {
+  seq: string;
+  txid: string;
+  topic: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface Position {
+  txid: bigint;
+  seq: bigint;
+}
+
+/**
+ * Queues an event in the caller's unit of work, so it commits (or rolls back) with the change it
+ * describes. Call it inside the service's transaction.
+ */
+export function appendEvent(
+  em: EntityManager,
+  topic: string,
+  aggregateId: string,
+  payload: Record<string, unknown>,
+): void {
+  em.persist(em.create(OutboxEvent, { topic, aggregateId, payload } as OutboxEvent));
+}
+
+export function positionOf(e: Pick<DomainEvent, 'txid' | 'seq'>): Position {
+  return { txid: BigInt(e.txid), seq: BigInt(e.seq) };
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.txid !== b.txid) return a.txid < b.txid ? -1 : 1;
+  if (a.seq !== b.seq) return a.seq < b.seq ? -1 : 1;
+  return 0;
+}
+
+/** The opaque cursor of an event: base64url of `<txid>.<seq>`. */
+export function encodeEventCursor(p: Position): string {
+  return Buffer.from(`${p.txid}.${p.seq}`).toString('base64url');
+}
+
+export function decodeEventCursor(cursor: string, field = 'after'): Position {
+  const m = /^(\d{1,20})\.(\d{1,20})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw badInput(field, 'is not a cursor this subscription returned');
+  return { txid: BigInt(m[1]!), seq: BigInt(m[2]!) };
+}

@@ -1,0 +1,45 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { OutboxDispatcher } from '../events/dispatcher.js';
+import type { Metrics } from '../http/metrics.js';
+import { createLoaders, type Loaders } from './loaders.js';
+
+/** Process-wide dependencies. */
+export interface Hub {
+  config: Config;
+  orm: MikroORM;
+  log: Logger;
+  metrics: Metrics;
+  dispatcher: OutboxDispatcher;
+}
+
+/**
+ * What every resolver gets. `em` and `loaders` belong to one request; a subscription calls
+ * `renew()` before resolving each event, because its context lives as long as it does.
+ */
+export interface Context {
+  hub: Hub;
+  requestId: string;
+  viewer: Viewer | null;
+  em: EntityManager;
+  loaders: Loaders;
+  renew(): void;
+}
+
+export function createContext(hub: Hub, viewer: Viewer | null, requestId: string): Context {
+  const ctx: Context = {
+    hub,
+    requestId,
+    viewer,
+    em: hub.orm.em.fork(),
+    loaders: undefined as unknown as Loaders,
+    renew() {
+      ctx.em = hub.orm.em.fork();
+      ctx.loaders = createLoaders(ctx.em);
+    },
+  };
+  ctx.loaders = createLoaders(ctx.em);
+  return ctx;
+}

@@ -1,0 +1,11 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createClientLoaders } from '../clients/client.loaders.js';
+
+/** Every DataLoader, fresh per request (or per subscription event): they cache what they read. */
+export function createLoaders(em: EntityManager) {
+  return {
+    clients: createClientLoaders(em),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

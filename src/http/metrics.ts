@@ -1,0 +1,63 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The hub's Prometheus metrics, on a registry of its own (several hubs can share a process in tests). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'scf_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'scf_http_requests_total',
+      help: 'HTTP requests by route and status code',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'scf_http_request_duration_seconds',
+      help: 'HTTP request latency by route',
+      labelNames: ['method', 'route'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    graphqlOperations: new Counter({
+      name: 'scf_graphql_operations_total',
+      help: 'GraphQL operations by type and outcome',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    graphqlErrors: new Counter({
+      name: 'scf_graphql_errors_total',
+      help: 'GraphQL errors by code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    dbQueries: new Counter({
+      name: 'scf_db_queries_total',
+      help: 'SQL statements sent to the database',
+      registers: [registry],
+    }),
+    subscriptions: new Gauge({
+      name: 'scf_subscriptions_active',
+      help: 'Live GraphQL subscriptions',
+      registers: [registry],
+    }),
+    wsConnections: new Gauge({
+      name: 'scf_ws_connections_active',
+      help: 'Open WebSocket connections',
+      registers: [registry],
+    }),
+    outboxLag: new Gauge({
+      name: 'scf_outbox_lag_seconds',
+      help: 'Age of the last outbox event when it was dispatched',
+      registers: [registry],
+    }),
+    outboxDelivered: new Counter({
+      name: 'scf_outbox_events_dispatched_total',
+      help: 'Outbox events dispatched, by topic',
+      labelNames: ['topic'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
