@@ -86,8 +86,7 @@ export const VARIABLES = {
   },
   DATA_DIR: { description: 'where the embedded database and its lock live', default: './.data', parse: str },
   SEED_DEMO: {
-    description: 'seed the demo portfolio when the database has no clients',
-    default: true,
+    description: 'seed the demo portfolio when the database has no clients; default on for the embedded database, off with `DATABASE_URL`',
     parse: bool,
   },
   ADMIN_API_KEY: {
@@ -141,6 +140,7 @@ export interface Config extends RawConfig {
   introspection: boolean;
   /** Embedded database mode (no `DATABASE_URL`). */
   embedded: boolean;
+  seedDemo: boolean;
 }
 
 /** Parses `env` (default `process.env`); throws `ConfigError` naming the first bad variable. */
@@ -163,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     production,
     introspection: raw.GRAPHQL_INTROSPECTION ?? !production,
     embedded: !raw.DATABASE_URL,
+    seedDemo: raw.SEED_DEMO ?? !raw.DATABASE_URL,
   };
 }
 

@@ -54,7 +54,7 @@ export class ApiKeyService {
       throw badInput('input.partnerCode', 'is only for PARTNER keys');
     }
     const key = generateKey();
-    const apiKey = this.em.create(ApiKey, {
+    const apiKey = Object.assign(new ApiKey(), {
       name,
       role: input.role,
       partnerCode,
@@ -62,7 +62,7 @@ export class ApiKeyService {
       prefix: key.slice(0, 10),
       createdById: createdBy?.id ?? null,
     });
-    await this.em.flush();
+    await this.em.persistAndFlush(apiKey);
     return { key, apiKey };
   }
 
@@ -85,7 +85,9 @@ export class ApiKeyService {
       existing.revokedAt = null;
       existing.partnerCode = null;
     } else {
-      this.em.create(ApiKey, { name: 'bootstrap admin (ADMIN_API_KEY)', role: Role.ADMIN, keyHash: hash, prefix: plain.slice(0, 10) });
+      this.em.persist(
+        Object.assign(new ApiKey(), { name: 'bootstrap admin', role: Role.ADMIN, keyHash: hash, prefix: plain.slice(0, 10) }),
+      );
     }
     await this.em.flush();
   }

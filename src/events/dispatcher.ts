@@ -152,6 +152,11 @@ export class OutboxDispatcher {
     return this.orm.em.fork().getConnection().execute<T[]>(sql, params, 'all');
   }
 
+  /** Live streams now open (for tests and the subscriptions gauge). */
+  get streamCount(): number {
+    return this.queues.size;
+  }
+
   /** Registers an in-process reaction; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void {
     this.listeners.add(listener);

@@ -25,6 +25,10 @@ export class DomainError extends Error {
   }
 }
 
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError || (e instanceof Error && e.name === 'DomainError' && 'code' in e);
+}
+
 export const badInput = (field: string, rule: string, details?: Record<string, unknown>) =>
   new DomainError('BAD_USER_INPUT', `${field}: ${rule}`, field, details);
 export const notFound = (what: string, id: string) => new DomainError('NOT_FOUND', `${what} ${id} not found`, undefined, { id });
@@ -54,8 +58,9 @@ const PG_UNIQUE_VIOLATION = '23505';
  */
 export function formatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (original instanceof DomainError) {
+    // Duck-typed: graphql may be loaded twice (ESM and CJS), so `instanceof GraphQLError` can lie.
+    const original = (error as { originalError?: unknown } | null)?.originalError ?? error;
+    if (isDomainError(original)) {
       const mapped = toGraphQLError(original);
       return { ...formatted, message: mapped.message, extensions: { ...mapped.extensions } };
     }
@@ -64,7 +69,7 @@ export function formatError(production: boolean) {
     }
     const code = formatted.extensions?.code;
     if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-    if (original instanceof GraphQLError) return formatted;
+    if ((original as { name?: string } | null)?.name === 'GraphQLError') return formatted;
     return {
       message: production ? 'internal error' : formatted.message,
       locations: formatted.locations,

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import fastifyApollo from '@as-integrations/fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { ApiKeyService, parseAuthorization } from '../auth/api-key.service.js';
+import type { Viewer } from '../auth/viewer.js';
+import { createContext, type Context, type Hub } from '../graphql/context.js';
+import { formatError, isDomainError } from '../graphql/errors.js';
+import { limitRules, validateWithLimits } from '../graphql/limits.js';
+import { migrationsApplied } from '../db/orm.js';
+import { queriesInScope, runInQueryScope } from '../db/query-scope.js';
+
+/** Largest accepted request body (HTTP) and WebSocket message. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpServer {
+  app: FastifyInstance;
+  /** Stops taking work, closes subscriptions (code 1001), drains in-flight requests. */
+  close(): Promise<void>;
+  /** Marks the hub as not ready (503 on /readyz) ahead of shutdown. */
+  setDraining(): void;
+}
+
+const invalidKey = () =>
+  new GraphQLError('the API key is invalid or revoked', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+
+async function viewerFor(hub: Hub, header: unknown): Promise<Viewer | null | 'invalid'> {
+  const key = parseAuthorization(header);
+  if (key === null) return null;
+  if (key === '') return 'invalid';
+  const viewer = await new ApiKeyService(hub.orm.em.fork()).authenticate(key);
+  return viewer ?? 'invalid';
+}
+
+/** Counts operations and errors for /metrics and logs each operation's outcome. */
+function observabilityPlugin(hub: Hub): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, errors }) {
+          const type = operation?.operation ?? 'unknown';
+          hub.metrics.graphqlOperations.inc({ type, outcome: errors?.length ? 'error' : 'ok' });
+        },
+        async didEncounterErrors({ errors }) {
+          for (const e of errors) {
+            const code = isDomainError(e.originalError) ? e.originalError.code : e.extensions?.code;
+            hub.metrics.graphqlErrors.inc({ code: String(code ?? 'INTERNAL_SERVER_ERROR') });
+            if (!code || code === 'INTERNAL_SERVER_ERROR') {
+              hub.log.error({ err: e.originalError ?? e, path: e.path }, 'unexpected GraphQL error');
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise<HttpServer> {
+  const { config, metrics } = hub;
+  let draining = false;
+
+  const app = Fastify({
+    loggerInstance: hub.log as FastifyBaseLogger,
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    // Our own onResponse line replaces fastify's two per request.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    runInQueryScope(done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, seconds);
+    if (route !== '/healthz' && route !== '/metrics') {
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+          sqlStatements: queriesInScope(),
+        },
+        'request',
+      );
+    }
+    done();
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    if (draining) return reply.code(503).send({ status: 'draining' });
+    try {
+      await hub.orm.em.fork().getConnection().execute('select 1');
+      if (!(await migrationsApplied(hub.orm))) return reply.code(503).send({ status: 'migrations pending' });
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'database unavailable' });
+    }
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  // ---- GraphQL over WebSocket (graphql-transport-ws), same port and path ----
+  const wss = new WebSocketServer({ server: app.server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
+  const rules = limitRules(config);
+  interface ConnectionState {
+    viewer: Viewer | null;
+    operations: Set<string>;
+  }
+  const wsState = new WeakMap<object, ConnectionState>();
+  const stateOf = (extra: object): ConnectionState => {
+    let s = wsState.get(extra);
+    if (!s) {
+      s = { viewer: null, operations: new Set() };
+      wsState.set(extra, s);
+    }
+    return s;
+  };
+  wss.on('connection', (socket) => {
+    metrics.wsConnections.inc();
+    socket.once('close', () => metrics.wsConnections.dec());
+  });
+  const wsServer = useServer<Record<string, unknown>>(
+    {
+      schema,
+      validate: (s, document) => validateWithLimits(s, document, rules),
+      onConnect: async (ctx) => {
+        const viewer = await viewerFor(hub, ctx.connectionParams?.authorization);
+        // Refusing here closes the socket with 4403 Forbidden before any operation runs.
+        if (viewer === null || viewer === 'invalid') return false;
+        stateOf(ctx.extra).viewer = viewer;
+        return true;
+      },
+      onSubscribe: (ctx, id) => {
+        const state = stateOf(ctx.extra);
+        if (state.operations.size >= config.WS_MAX_SUBSCRIPTIONS) {
+          return [
+            new GraphQLError(`at most ${config.WS_MAX_SUBSCRIPTIONS} subscriptions per connection`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
+        state.operations.add(id);
+        metrics.subscriptions.inc();
+        return undefined;
+      },
+      onComplete: (ctx, id) => {
+        if (stateOf(ctx.extra).operations.delete(id)) metrics.subscriptions.dec();
+      },
+      onClose: (ctx) => {
+        const state = stateOf(ctx.extra);
+        metrics.subscriptions.dec(state.operations.size);
+        state.operations.clear();
+      },
+      context: (ctx, id) => createContext(hub, stateOf(ctx.extra).viewer, `ws-${id}`),
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((e) => formatError(config.production)(e.toJSON(), e)),
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: result.errors.map((e) => formatError(config.production)(e.toJSON(), e)) };
+      },
+    },
+    wss,
+  );
+
+  // ---- GraphQL over HTTP ----
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    validationRules: rules,
+    formatError: formatError(config.production),
+    includeStacktraceInErrorResponses: false,
+    plugins: [observabilityPlugin(hub)],
+  });
+  await apollo.start();
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    context: async (request) => {
+      const viewer = await viewerFor(hub, request.headers.authorization);
+      if (viewer === 'invalid') throw invalidKey();
+      return createContext(hub, viewer, request.id);
+    },
+  });
+
+  return {
+    app,
+    setDraining() {
+      draining = true;
+    },
+    async close() {
+      draining = true;
+      // Subscribers are told the server is going away (1001) and can resume elsewhere with `after`.
+      await wsServer.dispose();
+      // Fastify answers new requests 503 and waits for those in flight.
+      await app.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { ApiKey, Role } from './auth/api-key.entity.js';
+import { ApiKeyService, generateKey, hashKey } from './auth/api-key.service.js';
+import type { Config } from './config.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { initOrm, migrate, type DatabaseTarget } from './db/orm.js';
+import { instrumentQueries } from './db/query-scope.js';
+import { OutboxDispatcher } from './events/dispatcher.js';
+import type { Hub } from './graphql/context.js';
+import { getSchema } from './graphql/schema.js';
+import { createMetrics } from './http/metrics.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { describeDatabaseUrl } from './logger.js';
+
+export interface RunningHub {
+  hub: Hub;
+  http: HttpServer;
+  /** `http://host:port`, the port actually bound. */
+  baseUrl: string;
+  /** Where the generated admin key of an embedded hub is kept, if one was generated. */
+  adminKeyFile: string | null;
+  /** Graceful stop: no new work, subscriptions closed, in-flight finished, database closed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: database → migrations → bootstrap → schema → dispatcher → HTTP + WS.
+ * `database` lets tests supply their own (scratch) database instead of the configured one.
+ */
+export async function startHub(config: Config, log: Logger, database?: DatabaseTarget): Promise<RunningHub> {
+  let embedded: EmbeddedDatabase | null = null;
+  let target = database;
+  if (!target) {
+    if (config.DATABASE_URL) {
+      target = { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE };
+      log.info({ database: describeDatabaseUrl(config.DATABASE_URL), pool: config.DATABASE_POOL_SIZE }, 'using PostgreSQL');
+    } else {
+      embedded = await startEmbeddedDatabase({ dataDir: config.dataDir });
+      target = { socketDir: embedded.socketDir, port: embedded.port, poolSize: 1 };
+      log.info({ dataDir: config.dataDir }, 'using the embedded database (PGlite)');
+    }
+  }
+
+  let orm: MikroORM | null = null;
+  try {
+    orm = await initOrm(target);
+    const metrics = createMetrics();
+    instrumentQueries(orm, () => metrics.dbQueries.inc());
+    const applied = await migrate(orm);
+    if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+
+    const adminKeyFile = await bootstrapAdmin(orm, config, log, Boolean(embedded));
+    if (config.seedDemo) {
+      // Loaded only when wanted: production hubs never load the demo data.
+      const { seedDemoIfEmpty } = await import('./db/seed/demo.js');
+      const seeded = await seedDemoIfEmpty(orm.em.fork());
+      if (seeded) log.info('demo portfolio seeded');
+    }
+
+    const schema = await getSchema();
+    const dispatcher = new OutboxDispatcher(orm, log.child({ component: 'outbox' }), {
+      pollMs: config.OUTBOX_POLL_MS,
+      // PGlite is one session: a LISTEN connection would be a second one.
+      listenUrl: target.url,
+      metrics,
+    });
+    const hub: Hub = { config, orm, log, metrics, dispatcher };
+    await dispatcher.start();
+    const http = await createHttpServer(hub, schema);
+    await http.app.listen({ host: config.HOST, port: config.PORT });
+    const address = http.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+
+    const ormToClose = orm;
+    let stopping: Promise<void> | null = null;
+    return {
+      hub,
+      http,
+      baseUrl,
+      adminKeyFile,
+      stop() {
+        stopping ??= (async () => {
+          await http.close();
+          await dispatcher.stop();
+          await ormToClose.close(true);
+          await embedded?.stop();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await orm?.close(true).catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * ADMIN_API_KEY, when set, exists as an ADMIN key. An embedded hub with no live ADMIN key
+ * generates one and keeps it in `<DATA_DIR>/admin.key` (mode 600), so that a newcomer can
+ * authenticate; the key itself is never logged.
+ */
+async function bootstrapAdmin(orm: MikroORM, config: Config, log: Logger, embedded: boolean): Promise<string | null> {
+  const em = orm.em.fork();
+  if (config.ADMIN_API_KEY) {
+    await new ApiKeyService(em).ensureAdminKey(config.ADMIN_API_KEY);
+    return null;
+  }
+  const file = path.join(config.dataDir, 'admin.key');
+  if (fs.existsSync(file)) {
+    const key = fs.readFileSync(file, 'utf8').trim();
+    if (await em.count(ApiKey, { keyHash: hashKey(key), revokedAt: null, role: Role.ADMIN })) return file;
+  }
+  if (await em.count(ApiKey, { role: Role.ADMIN, revokedAt: null })) return null;
+  if (!embedded) {
+    log.warn('no ADMIN API key exists: set ADMIN_API_KEY to create one');
+    return null;
+  }
+  const key = generateKey();
+  await new ApiKeyService(em).ensureAdminKey(key);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  return file;
+}

@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Role } from '../../src/auth/api-key.entity.js';
+import { generateKey } from '../../src/auth/api-key.service.js';
+import { loadConfig, type RawConfig } from '../../src/config.js';
+import { createScratchDatabase } from '../../src/db/scratch.js';
+import type { Hub } from '../../src/graphql/context.js';
+import { startHub, type RunningHub } from '../../src/hub.js';
+
+export interface GqlResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: T | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  };
+}
+
+export interface TestHub {
+  baseUrl: string;
+  url: string;
+  wsUrl: string;
+  adminKey: string;
+  orm: MikroORM;
+  hub: Hub;
+  running: RunningHub;
+  /** POSTs a GraphQL operation; `key: null` sends no Authorization header. Default: the admin key. */
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    opts?: { key?: string | null; headers?: Record<string, string> },
+  ): Promise<GqlResponse<T>>;
+  /** Like `gql` but fails the test on any error and returns `data`. */
+  ok<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, key?: string): Promise<T>;
+  /** Creates an API key of `role` through the API and returns the plain key. */
+  keyFor(role: Role, partnerCode?: string): Promise<string>;
+  /** SQL statements the hub sent while `fn` ran. */
+  countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real hub (HTTP + WebSocket on a free loopback port) on a database of its own,
+ * built from the migrations: a fresh PostgreSQL database when DATABASE_URL is set, else an
+ * embedded in-memory PGlite. No demo seed unless asked.
+ */
+export async function startTestHub(overrides: Partial<RawConfig> = {}): Promise<TestHub> {
+  const scratch = await createScratchDatabase(process.env.DATABASE_URL, 5);
+  const adminKey = generateKey();
+  const config = loadConfig(
+    { NODE_ENV: 'test' },
+    { PORT: 0, HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, SEED_DEMO: false, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: 200, ...overrides },
+  );
+  config.seedDemo = overrides.SEED_DEMO ?? false;
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  let running: RunningHub;
+  try {
+    running = await startHub(config, log, scratch.target);
+  } catch (err) {
+    await scratch.drop();
+    throw err;
+  }
+  let queries = 0;
+  running.hub.orm.em
+    .getConnection()
+    .getKnex()
+    .on('query', () => queries++);
+
+  const url = `${running.baseUrl}/graphql`;
+  const gql: TestHub['gql'] = async (query, variables, opts = {}) => {
+    const key = opts.key === undefined ? adminKey : opts.key;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...opts.headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await res.text();
+    let body: GqlResponse['body'];
+    try {
+      body = JSON.parse(text) as GqlResponse['body'];
+    } catch {
+      body = { errors: [{ message: text }] };
+    }
+    return { status: res.status, headers: res.headers, body } as GqlResponse<never>;
+  };
+  const hub: TestHub = {
+    baseUrl: running.baseUrl,
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    adminKey,
+    orm: running.hub.orm,
+    hub: running.hub,
+    running,
+    gql,
+    async ok<T>(query: string, variables?: Record<string, unknown>, key?: string) {
+      const res = await gql<T>(query, variables, key ? { key } : {});
+      if (res.body.errors?.length || !res.body.data) {
+        throw new Error(`GraphQL errors (HTTP ${res.status}): ${JSON.stringify(res.body.errors)}`);
+      }
+      return res.body.data;
+    },
+    async keyFor(role, partnerCode) {
+      const data = await hub.ok<{ createApiKey: { key: string } }>(
+        `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`,
+        { input: { name: `test ${role}`, role, partnerCode } },
+      );
+      return data.createApiKey.key;
+    },
+    async countQueries(fn) {
+      const before = queries;
+      const result = await fn();
+      return { result, count: queries - before };
+    },
+    async close() {
+      await running.stop();
+      await scratch.drop();
+    },
+  };
+  return hub;
+}
+
+export { Role };
