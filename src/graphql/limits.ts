@@ -8,6 +8,7 @@ import {
   validate,
   type DocumentNode,
   type GraphQLSchema,
+  type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import type { Config } from '../config.js';
@@ -18,10 +19,17 @@ import type { Config } from '../config.js';
  * with `validateWithLimits` — one list, both transports.
  */
 export function limitRules(config: Config): ValidationRule[] {
+  // graphql-armor throws by default (envelop catches it); as plain validation rules they must
+  // report instead, so that the operation is refused as invalid (400), not as a crash (500).
+  const report = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
+  };
   const rules: ValidationRule[] = [
-    maxDepthRule({ n: config.GRAPHQL_MAX_DEPTH, exposeLimits: true, flattenFragments: true }) as unknown as ValidationRule,
-    costLimitRule({ maxCost: config.GRAPHQL_MAX_COST, exposeLimits: true }) as unknown as ValidationRule,
-    maxAliasesRule({ n: config.GRAPHQL_MAX_ALIASES, exposeLimits: true }) as unknown as ValidationRule,
+    maxDepthRule({ n: config.GRAPHQL_MAX_DEPTH, flattenFragments: true, ...report }) as unknown as ValidationRule,
+    costLimitRule({ maxCost: config.GRAPHQL_MAX_COST, ...report }) as unknown as ValidationRule,
+    maxAliasesRule({ n: config.GRAPHQL_MAX_ALIASES, ...report }) as unknown as ValidationRule,
   ];
   if (!config.introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;
