@@ -16,7 +16,7 @@ interface Row {
   topic: string;
   aggregate_id: string;
   payload: Record<string, unknown>;
-  created_at: Date;
+  created_at: Date | string;
 }
 
 /**
@@ -33,7 +33,8 @@ const toEvent = (r: Row): DomainEvent => ({
   topic: r.topic,
   aggregateId: r.aggregate_id,
   payload: r.payload,
-  createdAt: r.created_at,
+  // The ORM's driver hands timestamps back as strings.
+  createdAt: new Date(r.created_at),
 });
 
 export type EventListener = (event: DomainEvent) => void;
@@ -135,15 +136,15 @@ export class OutboxDispatcher {
     let bound = '';
     if (upTo) {
       params.push(upTo.txid.toString(), upTo.seq.toString());
-      bound = `and (txid, seq) <= ($3::text::xid8, $4::bigint)`;
+      bound = `and (txid, seq) <= (?::text::xid8, ?::bigint)`;
     }
     params.push(limit);
     return this.query<Row>(
       `select seq::text as seq, txid::text as txid, topic, aggregate_id, payload, created_at
          from outbox_event
-        where (txid, seq) > ($1::text::xid8, $2::bigint) ${bound} and ${SETTLED}
+        where (txid, seq) > (?::text::xid8, ?::bigint) ${bound} and ${SETTLED}
         order by txid, seq
-        limit $${params.length}`,
+        limit ?`,
       params,
     );
   }

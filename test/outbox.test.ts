@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendEvent, encodeEventCursor, positionOf, decodeEventCursor, type DomainEvent } from '../src/events/outbox.js';
+import { startTestHub, type TestHub } from './helpers/hub.js';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const TOPIC = 'test.event';
+
+/** Reads `n` events from a fresh stream (after `after`), failing after `ms`. */
+async function collect(after: string | null, n: number, ms = 5000, prefix = ''): Promise<DomainEvent[]> {
+  const stream = hub.hub.dispatcher.stream(
+    (e) => e.topic === TOPIC && e.aggregateId.startsWith(prefix),
+    after ? decodeEventCursor(after) : null,
+  );
+  const out: DomainEvent[] = [];
+  const deadline = Date.now() + ms;
+  while (out.length < n) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), Math.max(0, deadline - Date.now()))));
+    const next = await Promise.race([stream.next(), timeout]);
+    clearTimeout(timer);
+    if (next === 'timeout' || next.done) break;
+    out.push(next.value);
+  }
+  // A pending next() would keep return() waiting; the stream is garbage once dropped.
+  void stream.return(undefined);
+  return out;
+}
+
+async function commitEvent(id: string): Promise<void> {
+  await hub.orm.em.fork().transactional(async (em: EntityManager) => {
+    appendEvent(em, TOPIC, id, { id });
+  });
+}
+
+/** The id of the newest event, as a cursor to resume after. */
+async function cursorNow(): Promise<string> {
+  await commitEvent('marker');
+  const [marker] = await hub.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ txid: string; seq: string }[]>(`select txid::text as txid, seq::text as seq from outbox_event order by seq desc limit 1`);
+  return encodeEventCursor(positionOf(marker!));
+}
+
+const ids = (events: DomainEvent[]) => events.map((e) => e.aggregateId);
+
+describe('outbox dispatcher', () => {
+  it('delivers committed events live, in order, once each', async () => {
+    const live = collect(null, 3, 5000, 'a');
+    await new Promise((r) => setTimeout(r, 50));
+    await commitEvent('a1');
+    await commitEvent('a2');
+    await commitEvent('a3');
+    expect(ids(await live)).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('replays what a subscriber missed after its cursor, then goes live', async () => {
+    const cursor = await cursorNow();
+    await commitEvent('b1');
+    await commitEvent('b2');
+    const resumed = collect(cursor, 3);
+    await new Promise((r) => setTimeout(r, 300));
+    await commitEvent('b3');
+    expect(ids(await resumed)).toEqual(['b1', 'b2', 'b3']);
+  });
+
+  it('never delivers an event whose transaction rolled back', async () => {
+    const cursor = await cursorNow();
+    await hub.orm.em
+      .fork()
+      .transactional(async (em: EntityManager) => {
+        appendEvent(em, TOPIC, 'rolled-back', {});
+        await em.flush();
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
+    await commitEvent('c1');
+    expect(ids(await collect(cursor, 2, 1500))).toEqual(['c1']);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'delivers an event whose transaction commits after a later-numbered one (PostgreSQL: needs two sessions)',
+    async () => {
+      const cursor = await cursorNow();
+      const live = collect(null, 2, 8000, 'late-');
+      await new Promise((r) => setTimeout(r, 50));
+
+      // B takes a transaction id first; A then writes its event (lower seq) and stays open;
+      // B writes its event (higher seq) and commits first; A commits last.
+      let releaseA!: () => void;
+      const aHolds = new Promise<void>((r) => (releaseA = r));
+      let aWrote!: () => void;
+      const aHasWritten = new Promise<void>((r) => (aWrote = r));
+      let bStarted!: () => void;
+      const bHasXid = new Promise<void>((r) => (bStarted = r));
+      let letBWrite!: () => void;
+      const bMayWrite = new Promise<void>((r) => (letBWrite = r));
+
+      const b = hub.orm.em.fork().transactional(async (em: EntityManager) => {
+        await em.getConnection().execute('select pg_current_xact_id()', [], 'all', em.getTransactionContext());
+        bStarted();
+        await bMayWrite;
+        appendEvent(em, TOPIC, 'late-B', {});
+      });
+      await bHasXid;
+      const a = hub.orm.em.fork().transactional(async (em: EntityManager) => {
+        appendEvent(em, TOPIC, 'late-A', {});
+        await em.flush();
+        aWrote();
+        await aHolds;
+      });
+      await aHasWritten;
+      letBWrite();
+      await b;
+
+      // B is visible, A is not yet: B must be held back or delivered, A must not be lost.
+      await new Promise((r) => setTimeout(r, 400));
+      releaseA();
+      await a;
+
+      const seqs = await hub.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ aggregate_id: string }[]>(
+          `select aggregate_id from outbox_event where aggregate_id like 'late-%' order by seq`,
+        );
+      expect(seqs.map((r) => r.aggregate_id)).toEqual(['late-A', 'late-B']); // A was numbered first, committed last
+
+      const seen = ids(await live);
+      expect([...seen].sort()).toEqual(['late-A', 'late-B']);
+      const replayed = ids(await collect(cursor, 2, 3000, 'late-'));
+      expect(replayed).toEqual(seen);
+      // Nothing twice: a third read finds nothing more.
+      expect(ids(await collect(cursor, 3, 1000, 'late-'))).toEqual(seen);
+    },
+  );
+
+  it('refuses a cursor it did not issue, naming the argument', () => {
+    expect(() => decodeEventCursor('not-a-cursor')).toThrow(/after/);
+  });
+});
