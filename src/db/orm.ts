@@ -33,6 +33,7 @@ export function ormOptions(target: DatabaseTarget): Options {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
       emit: 'ts',
       path: 'src/db/migrations',
     },
