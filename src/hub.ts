@@ -85,9 +85,11 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
       stop() {
         stopping ??= (async () => {
           await http.close();
+          log.debug('HTTP and WebSocket servers closed');
           await dispatcher.stop();
           await ormToClose.close(true);
           await embedded?.stop();
+          log.debug('database closed');
         })();
         return stopping;
       },

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,9 +119,31 @@ describe('running the hub on the embedded database', () => {
     ws.subscribe({ query: 'subscription { clientChanged { cursor } }' }, { next: () => undefined, error: () => (ended = true), complete: () => (ended = true) });
     await new Promise((r) => setTimeout(r, 500));
 
-    const inFlight = gql<{ clients: { totalCount: number } }>(first.url, adminKey, '{ clients(first: 100) { totalCount edges { node { id name } } } }');
-    first.child.kill('SIGTERM');
-    expect((await inFlight).clients.totalCount).toBe(clientCount);
+    // A request whose body is still arriving when SIGTERM lands is in flight: it must complete.
+    const body = JSON.stringify({ query: '{ clients(first: 100) { totalCount edges { node { id name } } } }' });
+    const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        first.url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}`, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        first.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 200);
+    });
+    const done = await inFlight;
+    expect(done.status).toBe(200);
+    expect((JSON.parse(done.text) as { data: { clients: { totalCount: number } } }).data.clients.totalCount).toBe(clientCount);
     expect(await first.exited).toBe(0);
     expect(closeCode).toBe(1001);
     expect(ended).toBe(true);

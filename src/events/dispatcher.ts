@@ -166,43 +166,67 @@ export class OutboxDispatcher {
 
   /**
    * Events matching `accept`: first those after `after` that were already delivered (replay, from
-   * the table), then live ones, each once and in order.
+   * the table), then live ones, each once and in order. `return()` ends the stream at once, even
+   * while it waits for the next event (a suspended async generator could not be stopped so).
    */
-  async *stream(accept: (e: DomainEvent) => boolean, after: Position | null): AsyncGenerator<DomainEvent> {
+  stream(accept: (e: DomainEvent) => boolean, after: Position | null): AsyncIterableIterator<DomainEvent> {
     const queue = new AsyncQueue<DomainEvent>(
       SUBSCRIBER_BUFFER,
       () => new DomainError('CONFLICT', 'subscriber fell too far behind; resubscribe with `after` set to the last cursor'),
     );
+    // Registered before the replay is read: nothing delivered meanwhile can fall between the two.
     const unsubscribe = this.onEvent((e) => {
       if (accept(e)) queue.push(e);
     });
     this.queues.add(queue);
-    try {
-      // Everything delivered up to here is replayed from the table; everything later arrives live.
-      const replayUpTo = this.position;
-      let last = after;
-      if (after && comparePositions(after, replayUpTo) < 0) {
-        let from = after;
-        for (;;) {
-          const rows = await this.readAfter(from, BATCH, replayUpTo);
-          for (const row of rows) {
-            const e = toEvent(row);
-            from = positionOf(e);
-            if (accept(e)) yield e;
-          }
-          if (rows.length < BATCH) break;
-        }
-        last = replayUpTo;
-      }
-      for await (const e of queue) {
-        if (last && comparePositions(positionOf(e), last) <= 0) continue;
-        yield e;
-      }
-    } finally {
+    const end = () => {
       unsubscribe();
       this.queues.delete(queue);
       queue.close();
+    };
+    const events = this.replayThenLive(queue, accept, after, this.position);
+    return {
+      next: () => events.next(),
+      return: async () => {
+        end();
+        return events.return(undefined);
+      },
+      throw: async (err: unknown) => {
+        end();
+        return events.throw(err);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  private async *replayThenLive(
+    queue: AsyncQueue<DomainEvent>,
+    accept: (e: DomainEvent) => boolean,
+    after: Position | null,
+    replayUpTo: Position,
+  ): AsyncGenerator<DomainEvent, undefined> {
+    // Everything delivered up to `replayUpTo` is replayed from the table; everything later arrives live.
+    let last = after;
+    if (after && comparePositions(after, replayUpTo) < 0) {
+      let from = after;
+      for (;;) {
+        const rows = await this.readAfter(from, BATCH, replayUpTo);
+        for (const row of rows) {
+          const e = toEvent(row);
+          from = positionOf(e);
+          if (accept(e)) yield e;
+        }
+        if (rows.length < BATCH) break;
+      }
+      last = replayUpTo;
     }
+    for await (const e of queue) {
+      if (last && comparePositions(positionOf(e), last) <= 0) continue;
+      yield e;
+    }
+    return undefined;
   }
 
   /** Closes every live stream (their subscribers see completion) and stops tailing. */

@@ -81,6 +81,10 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     reply.header('x-request-id', request.id);
     runInQueryScope(done);
   });
+  // While draining, a finished request must not leave a keep-alive connection holding close() open.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
@@ -185,6 +189,8 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     schema,
     introspection: config.introspection,
     csrfPrevention: true,
+    // main.ts owns the signals; Apollo's own handler would stop it early and re-raise the signal.
+    stopOnTerminationSignals: false,
     validationRules: rules,
     formatError: formatError(config.production),
     includeStacktraceInErrorResponses: false,
