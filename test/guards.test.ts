@@ -1,0 +1,78 @@
+import { getMetadataStorage } from 'type-graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Role } from '../src/auth/api-key.entity.js';
+import { getSchema } from '../src/graphql/schema.js';
+import { startTestHub, type TestHub } from './helpers/hub.js';
+import { usccFromNumber } from '../src/clients/uscc.js';
+
+describe('guards', () => {
+  it('puts an @Authorized guard on every query, mutation and subscription', async () => {
+    const schema = await getSchema(); // builds the metadata
+    const storage = getMetadataStorage();
+    const guarded = new Set(storage.authorizedFields.map((a) => `${a.target.name}.${a.fieldName}`));
+    const guardedClasses = new Set(storage.authorizedResolver.map((a) => a.target.name));
+    const roots = [...storage.queries, ...storage.mutations, ...storage.subscriptions];
+    const unguarded = roots
+      .filter((r) => !guarded.has(`${r.target.name}.${r.methodName}`) && !guardedClasses.has(r.target.name))
+      .map((r) => r.schemaName);
+    expect(unguarded).toEqual([]);
+    // And the schema exposes nothing the metadata does not know about.
+    const exposed = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) =>
+      t ? Object.keys(t.getFields()) : [],
+    );
+    expect(exposed.sort()).toEqual(roots.map((r) => r.schemaName).sort());
+  });
+});
+
+/** What each role may do, proved with real requests. */
+describe("each role's reach", () => {
+  let hub: TestHub;
+  const keys = {} as Record<Role, string>;
+  let clientId = '';
+  let n = 5000;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    for (const role of Object.values(Role)) keys[role] = role === Role.ADMIN ? hub.adminKey : await hub.keyFor(role, role === Role.PARTNER ? 'SF-EXPRESS' : undefined);
+    const created = await hub.ok<{ createClient: { id: string } }>(
+      `mutation($input: CreateClientInput!) { createClient(input: $input) { id } }`,
+      { input: { name: 'Reach Test Co.', kind: 'SUPPLIER', industry: 'AUTOMOTIVE', unifiedSocialCreditCode: usccFromNumber(4242) } },
+    );
+    clientId = created.createClient.id;
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  const code = async (role: Role, query: string, variables: Record<string, unknown> = {}) => {
+    const res = await hub.gql(query, variables, { key: keys[role] });
+    return (res.body.errors?.[0]?.extensions?.code as string | undefined) ?? 'OK';
+  };
+  const readClients = '{ clients(first: 1) { totalCount } }';
+  const create = () => ({
+    query: `mutation($input: CreateClientInput!) { createClient(input: $input) { id } }`,
+    variables: { input: { name: `Co ${n}`, kind: 'DISTRIBUTOR', industry: 'RETAIL', unifiedSocialCreditCode: usccFromNumber(n++) } },
+  });
+  const changeStatus = `mutation($input: ChangeClientStatusInput!) { changeClientStatus(input: $input) { status } }`;
+
+  it.each([
+    [Role.ADMIN, 'OK', 'OK', 'OK'],
+    [Role.RELATIONSHIP_MANAGER, 'OK', 'OK', 'FORBIDDEN'],
+    [Role.RISK_OFFICER, 'OK', 'FORBIDDEN', 'FORBIDDEN'],
+    [Role.VIEWER, 'OK', 'FORBIDDEN', 'FORBIDDEN'],
+    [Role.PARTNER, 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+  ])('%s: read clients %s, write clients %s, manage keys %s', async (role, read, write, keysReach) => {
+    expect(await code(role, readClients)).toBe(read);
+    const c = create();
+    expect(await code(role, c.query, c.variables)).toBe(write);
+    expect(await code(role, '{ apiKeys { id } }')).toBe(keysReach);
+    expect(await code(role, '{ viewer { role } }')).toBe('OK');
+  });
+
+  it('lets risk officers and relationship managers change a status, not viewers or partners', async () => {
+    expect(await code(Role.RISK_OFFICER, changeStatus, { input: { id: clientId, status: 'ACTIVE' } })).toBe('OK');
+    expect(await code(Role.RELATIONSHIP_MANAGER, changeStatus, { input: { id: clientId, status: 'WATCHLIST' } })).toBe('OK');
+    expect(await code(Role.VIEWER, changeStatus, { input: { id: clientId, status: 'ACTIVE' } })).toBe('FORBIDDEN');
+    expect(await code(Role.PARTNER, changeStatus, { input: { id: clientId, status: 'ACTIVE' } })).toBe('FORBIDDEN');
+  });
+});
