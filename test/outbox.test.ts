@@ -30,7 +30,7 @@ async function collect(after: string | null, n: number, ms = 5000, prefix = ''):
     out.push(next.value);
   }
   // A pending next() would keep return() waiting; the stream is garbage once dropped.
-  void stream.return(undefined);
+  void stream.return?.(undefined);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ClientKind, ClientStatus, CreditRating, Industry } from './client.enums.js';
 
@@ -9,7 +9,12 @@ import { ClientKind, ClientStatus, CreditRating, Industry } from './client.enums
 @Index({ name: 'client_status_idx', properties: ['status'] })
 @Index({ name: 'client_rm_idx', properties: ['relationshipManager'] })
 @Index({ name: 'client_created_idx', properties: ['createdAt', 'id'] })
+@Index({ name: 'client_updated_idx', properties: ['updatedAt', 'id'] })
+@Index({ name: 'client_name_idx', properties: ['name', 'id'] })
 export class Client {
+  /** Defaulted properties `em.create` need not be given. */
+  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
+
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -50,11 +55,13 @@ export class Client {
   @Property({ type: 'datetime', nullable: true })
   lastContactAt?: Date | null;
 
+  // Millisecond precision (timestamptz(3)): these are keyset-pagination keys, and a JavaScript
+  // Date read back from a microsecond column would no longer equal the stored value in a cursor.
   @Field(() => Date)
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  @Property({ type: 'datetime', length: 3, defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
   @Field(() => Date)
-  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
+  @Property({ type: 'datetime', length: 3, defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }

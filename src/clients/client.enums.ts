@@ -85,6 +85,13 @@ export enum SupplyChainRole {
   LOGISTICS_PROVIDER = 'LOGISTICS_PROVIDER',
 }
 
+/** The kind a counterparty must be to play a role: a supplier link needs a SUPPLIER, and so on. */
+export const ROLE_KIND: Record<SupplyChainRole, ClientKind> = {
+  SUPPLIER: ClientKind.SUPPLIER,
+  DISTRIBUTOR: ClientKind.DISTRIBUTOR,
+  LOGISTICS_PROVIDER: ClientKind.LOGISTICS_PROVIDER,
+};
+
 export enum InteractionKind {
   MEETING = 'MEETING',
   VISIT = 'VISIT',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Client } from './client.entity.js';
 
@@ -7,6 +7,9 @@ import { Client } from './client.entity.js';
 @Entity({ tableName: 'contact' })
 @Index({ name: 'contact_client_idx', properties: ['client'] })
 export class Contact {
+  /** Defaulted properties `em.create` need not be given. */
+  [OptionalProps]?: 'primary' | 'createdAt';
+
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Client } from './client.entity.js';
 import { ComplaintCategory, ComplaintStatus, FeedbackKind } from './client.enums.js';
@@ -9,6 +9,9 @@ import { ComplaintCategory, ComplaintStatus, FeedbackKind } from './client.enums
 @Index({ name: 'feedback_client_idx', properties: ['client', 'submittedAt'] })
 @Index({ name: 'feedback_status_idx', properties: ['kind', 'status'] })
 export class Feedback {
+  /** Defaulted properties `em.create` need not be given. */
+  [OptionalProps]?: 'submittedAt';
+
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Client } from './client.entity.js';
 import { InteractionKind } from './client.enums.js';
@@ -9,6 +9,9 @@ import { InteractionKind } from './client.enums.js';
 @Index({ name: 'interaction_client_idx', properties: ['client', 'occurredAt', 'id'] })
 @Index({ name: 'interaction_follow_up_idx', properties: ['followUpDueAt'] })
 export class Interaction {
+  /** Defaulted properties `em.create` need not be given. */
+  [OptionalProps]?: 'createdAt';
+
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -20,8 +23,9 @@ export class Interaction {
   @Enum({ items: () => InteractionKind, type: 'string' })
   kind!: InteractionKind;
 
+  // Millisecond precision: a keyset-pagination key (see Client.createdAt).
   @Field(() => Date)
-  @Property({ type: 'datetime' })
+  @Property({ type: 'datetime', length: 3 })
   occurredAt!: Date;
 
   @Field(() => String)

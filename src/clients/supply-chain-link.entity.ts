@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Client } from './client.entity.js';
 import { SupplyChainRole } from './client.enums.js';
@@ -10,6 +10,9 @@ import { SupplyChainRole } from './client.enums.js';
 @Unique({ name: 'supply_chain_link_uidx', properties: ['coreEnterprise', 'counterparty', 'role'] })
 @Index({ name: 'supply_chain_link_counterparty_idx', properties: ['counterparty'] })
 export class SupplyChainLink {
+  /** Defaulted properties `em.create` need not be given. */
+  [OptionalProps]?: 'createdAt';
+
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

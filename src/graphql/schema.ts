@@ -1,13 +1,27 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker.js';
 import { AUTH_RESOLVERS } from '../auth/index.js';
 import { CLIENT_RESOLVERS } from '../clients/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const RESOLVERS: NonEmptyArray<Function> = [...AUTH_RESOLVERS, ...CLIENT_RESOLVERS];
+
+/**
+ * type-graphql refuses to build a schema with subscriptions unless given a PubSub, even though
+ * every subscription here brings its own `subscribe` (an outbox stream from the dispatcher).
+ * Topic-based `@Subscription({ topics })` is therefore unsupported, loudly.
+ */
+const NO_PUBSUB: PubSub = {
+  publish() {
+    throw new Error('no PubSub: subscriptions stream from the outbox dispatcher (use `subscribe`, not `topics`)');
+  },
+  subscribe() {
+    throw new Error('no PubSub: subscriptions stream from the outbox dispatcher (use `subscribe`, not `topics`)');
+  },
+};
 
 let built: Promise<GraphQLSchema> | null = null;
 
@@ -19,6 +33,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    pubSub: NO_PUBSUB,
   });
   return built;
 }

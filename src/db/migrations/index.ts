@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128162626_keyset_precision } from './Migration20261128162626_keyset_precision.js';
 import { Migration20261128162001_initial } from './Migration20261128162001_initial.js';
 
 /** Applied in this order. A new migration file must be added here (CI fails otherwise). */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128162001_initial', class: Migration20261128162001_initial },
+  { name: 'Migration20261128162626_keyset_precision', class: Migration20261128162626_keyset_precision },
 ];

@@ -1,0 +1,65 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { badInput, type DomainError } from '../graphql/errors.js';
+import { USCC_RULES, usccProblem } from './uscc.js';
+
+/** A trimmed, non-empty string of at most `max` characters. */
+export function requiredText(field: string, value: string | null | undefined, max: number): string {
+  const text = value?.trim() ?? '';
+  if (!text) throw badInput(field, 'must not be empty');
+  if (text.length > max) throw badInput(field, `must be at most ${max} characters (got ${text.length})`);
+  return text;
+}
+
+/** Like `requiredText`, but blank means "none" (null). */
+export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
+  const text = value?.trim() ?? '';
+  if (!text) return null;
+  if (text.length > max) throw badInput(field, `must be at most ${max} characters (got ${text.length})`);
+  return text;
+}
+
+/** Trims and upper-cases a unified social credit code, then checks it against GB 32100-2015. */
+export function normaliseUscc(field: string, value: string): string {
+  const code = value.trim().toUpperCase();
+  const problem = usccProblem(code);
+  if (problem) throw badInput(field, USCC_RULES[problem], { rule: problem });
+  return code;
+}
+
+/** A moment no later than a few minutes from now (clocks of callers drift). */
+export function notInFuture(field: string, value: Date, now = new Date()): Date {
+  if (Number.isNaN(value.getTime())) throw badInput(field, 'is not a valid date-time');
+  if (value.getTime() > now.getTime() + 5 * 60_000) throw badInput(field, 'must not be in the future');
+  return value;
+}
+
+/**
+ * Runs `work`; a unique violation of `constraint` (a concurrent request won the race between our
+ * check and our insert) becomes `onViolation()` instead of a server error.
+ */
+export async function mapUniqueViolation<T>(
+  work: () => Promise<T>,
+  constraint: string,
+  onViolation: () => DomainError,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException && (err as { constraint?: string }).constraint === constraint) {
+      throw onViolation();
+    }
+    throw err;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** An id argument: malformed ids are the caller's mistake, not a database error. */
+export function idArg(field: string, value: string): string {
+  if (!isUuid(value)) throw badInput(field, 'is not an id this API issued');
+  return value.toLowerCase();
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Client } from '../src/clients/client.entity.js';
+import { ClientKind, ClientStatus, ComplaintCategory, ComplaintStatus, FeedbackKind, Industry, InteractionKind, SupplyChainRole } from '../src/clients/client.enums.js';
+import { Contact } from '../src/clients/contact.entity.js';
+import { Feedback } from '../src/clients/feedback.entity.js';
+import { Interaction } from '../src/clients/interaction.entity.js';
+import { SupplyChainLink } from '../src/clients/supply-chain-link.entity.js';
+import { usccFromNumber } from '../src/clients/uscc.js';
+import { startTestHub, type TestHub } from './helpers/hub.js';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const DAY = 86_400_000;
+
+/**
+ * Statements the hub sends while `fn` runs, leaving out the outbox dispatcher's background
+ * reads: those follow its poll timer and commits, not the request, and would make equal
+ * workloads count differently from run to run.
+ */
+async function countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; count: number; sql: string[] }> {
+  const sql: string[] = [];
+  const knex = hub.orm.em.getConnection().getKnex();
+  const listener = (q: { sql: string }) => {
+    if (!/\bfrom outbox_event\b/.test(q.sql)) sql.push(q.sql);
+  };
+  knex.on('query', listener);
+  try {
+    const result = await fn();
+    return { result, count: sql.length, sql };
+  } finally {
+    knex.off('query', listener);
+  }
+}
+
+/**
+ * A portfolio of `n` clients under one relationship manager, written straight through the ORM
+ * (this file measures reads, not writes): every fifth client is a core enterprise with the
+ * next four as its suppliers; each client has two contacts, four interactions (one with an
+ * open, overdue follow-up) and a survey plus a complaint.
+ */
+async function arrangePortfolio(rm: string, n: number, codeBase: number): Promise<Client[]> {
+  return hub.orm.em.fork().transactional(async (em: EntityManager) => {
+    const clients: Client[] = [];
+    let core: Client | null = null;
+    for (let i = 0; i < n; i++) {
+      const isCore = i % 5 === 0;
+      const client = em.create(Client, {
+        name: `${rm} client ${String(i).padStart(3, '0')}`,
+        kind: isCore ? ClientKind.CORE_ENTERPRISE : ClientKind.SUPPLIER,
+        industry: Industry.HOME_APPLIANCES,
+        unifiedSocialCreditCode: usccFromNumber(codeBase + i),
+        status: ClientStatus.ACTIVE,
+        relationshipManager: rm,
+        lastContactAt: new Date(Date.now() - 201 * DAY),
+      });
+      if (isCore) core = client;
+      else if (core) em.create(SupplyChainLink, { coreEnterprise: core, counterparty: client, role: SupplyChainRole.SUPPLIER });
+      for (const name of ['Chen Jie', 'Liu Yang']) em.create(Contact, { client, name, primary: name === 'Chen Jie' });
+      for (let d = 1; d <= 4; d++) {
+        em.create(Interaction, {
+          client,
+          kind: InteractionKind.CALL,
+          occurredAt: new Date(Date.now() - (200 + d) * DAY),
+          summary: `call ${d}`,
+          followUpDueAt: d === 1 ? new Date(Date.now() - 190 * DAY) : null,
+        });
+      }
+      em.create(Feedback, { client, kind: FeedbackKind.SURVEY, score: 8 });
+      em.create(Feedback, { client, kind: FeedbackKind.COMPLAINT, category: ComplaintCategory.PRICING, body: 'fees', status: ComplaintStatus.OPEN });
+      clients.push(client);
+    }
+    return clients;
+  });
+}
+
+const PAGE = `query($first: Int!, $rm: String!) {
+  clients(first: $first, filter: { relationshipManager: $rm }) {
+    totalCount
+    edges { node {
+      id name
+      suppliers { name }
+      coreEnterprises { name }
+      contacts { name }
+      interactions(first: 3) { totalCount edges { node { summary } } }
+      feedback { score }
+    } }
+  }
+}`;
+
+interface PageData {
+  clients: {
+    totalCount: number;
+    edges: {
+      node: {
+        name: string;
+        suppliers: { name: string }[];
+        coreEnterprises: { name: string }[];
+        contacts: { name: string }[];
+        interactions: { totalCount: number; edges: { node: { summary: string } }[] };
+        feedback: { score: number | null }[];
+      };
+    }[];
+  };
+}
+
+describe('statements per page of clients', () => {
+  it('are the same for 5 and for 100 clients with nested relations, and few', async () => {
+    const rm = `RM ${randomUUID().slice(0, 8)}`;
+    await arrangePortfolio(rm, 120, 500_000);
+
+    const small = await countStatements(() => hub.ok<PageData>(PAGE, { first: 5, rm }));
+    const large = await countStatements(() => hub.ok<PageData>(PAGE, { first: 100, rm }));
+
+    // The answers are complete, not just cheap.
+    expect(small.result.clients.edges).toHaveLength(5);
+    expect(large.result.clients.edges).toHaveLength(100);
+    expect(large.result.clients.totalCount).toBe(120);
+    const [core, supplier] = large.result.clients.edges.map((e) => e.node);
+    expect(core!.suppliers).toHaveLength(4);
+    expect(core!.coreEnterprises).toEqual([]);
+    expect(supplier!.coreEnterprises).toEqual([{ name: core!.name }]);
+    for (const { node } of large.result.clients.edges) {
+      expect(node.contacts.map((c) => c.name)).toEqual(['Chen Jie', 'Liu Yang']);
+      expect(node.interactions.totalCount).toBe(4);
+      expect(node.interactions.edges.map((e) => e.node.summary)).toEqual(['call 1', 'call 2', 'call 3']);
+      expect(node.feedback).toHaveLength(2);
+    }
+
+    console.info(`SQL statements: page of 5 → ${small.count}, page of 100 → ${large.count}`);
+    expect(large.count, large.sql.join('\n')).toBe(small.count);
+    expect(large.count, large.sql.join('\n')).toBeLessThan(15);
+  });
+
+  it('are the same for 5 and for 100 follow-ups with their clients and interactions', async () => {
+    const rm = `RM ${randomUUID().slice(0, 8)}`;
+    await arrangePortfolio(rm, 60, 600_000);
+    const FOLLOW_UPS = `query($first: Int!, $rm: String!) {
+      followUps(first: $first, filter: { relationshipManager: $rm }) {
+        totalCount edges { node { kind dueAt reason client { name contacts { name } } interaction { summary } } }
+      } }`;
+    type Data = { followUps: { totalCount: number; edges: { node: { kind: string } }[] } };
+    const small = await countStatements(() => hub.ok<Data>(FOLLOW_UPS, { first: 5, rm }));
+    const large = await countStatements(() => hub.ok<Data>(FOLLOW_UPS, { first: 100, rm }));
+    // 60 explicit follow-ups and 60 clients overdue by cadence.
+    expect(large.result.followUps.totalCount).toBe(120);
+    expect(large.result.followUps.edges).toHaveLength(100);
+    expect(new Set(large.result.followUps.edges.map((e) => e.node.kind))).toEqual(new Set(['EXPLICIT', 'CADENCE']));
+    expect(large.count, large.sql.join('\n')).toBe(small.count);
+    expect(large.count, large.sql.join('\n')).toBeLessThan(10);
+  });
+});
