@@ -174,9 +174,15 @@ describe('clientChanged', () => {
       await viewerSub.close();
     }
 
+    for (let i = 0; i < 100 && hub.hub.dispatcher.streamCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const streamsBefore = hub.hub.dispatcher.streamCount;
+    expect(streamsBefore).toBe(0);
     const partner = subscribe<EventData>(hub, CLIENT_CHANGED_SUB, {}, await hub.keyFor(Role.PARTNER, 'KD100'));
     const refused = await partner.next(5000);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Refused at subscribe time: no stream was opened for it.
+    expect(hub.hub.dispatcher.streamCount).toBe(streamsBefore);
+    expect(await partner.ended).toEqual({});
     await partner.close();
 
     const bad = subscribe<EventData>(hub, CLIENT_CHANGED_SUB, { after: 'bm90IGEgY3Vyc29y' });
