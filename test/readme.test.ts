@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse, validate } from 'graphql';
 import { configTable, VARIABLES } from '../src/config.js';
+import { getSchema } from '../src/graphql/schema.js';
 
 const readme = fs.readFileSync('README.md', 'utf8');
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
@@ -18,5 +20,15 @@ describe('README', () => {
     for (const script of named) expect(pkg.scripts, script).toHaveProperty(script);
     expect(readme).toContain('npm start');
     expect(readme).toContain('npm test');
+  });
+
+  it('shows only GraphQL examples that are valid against the schema', async () => {
+    const schema = await getSchema();
+    const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThan(5);
+    for (const block of blocks) {
+      const errors = validate(schema, parse(block)).map((e) => e.message);
+      expect(errors, block).toEqual([]);
+    }
   });
 });
