@@ -15,7 +15,7 @@ describe('GraphQL over HTTP', () => {
     const audits = serverAudits({
       url: () => hub.url,
       // The audits query `__typename`/`__type`: an authenticated key makes them reach the schema.
-      fetchFn: (input: RequestInfo | URL, init?: RequestInit) =>
+      fetchFn: (input: string | URL | Request, init?: RequestInit) =>
         fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${hub.adminKey}` } }),
     });
     const failures: string[] = [];
