@@ -49,7 +49,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     orm = await initOrm(target);
     const metrics = createMetrics();
     instrumentQueries(orm, () => metrics.dbQueries.inc());
-    const applied = await migrate(orm);
+    const applied = await migrate(orm, target.url);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
 
     const adminKeyFile = await bootstrapAdmin(orm, config, log, Boolean(embedded));

@@ -1,5 +1,6 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import pg from 'pg';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -45,10 +46,25 @@ export async function initOrm(target: DatabaseTarget): Promise<MikroORM> {
   return MikroORM.init(ormOptions(target));
 }
 
-/** Applies pending migrations; returns their names. */
-export async function migrate(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+/** Advisory-lock key serialising migrations between hub instances that start together. */
+const MIGRATION_LOCK = 727_001;
+
+/**
+ * Applies pending migrations; returns their names. With `lockUrl` (a shared PostgreSQL) the run
+ * holds a session advisory lock on a connection of its own, so that instances starting together
+ * migrate one after the other and the later ones find nothing pending.
+ */
+export async function migrate(orm: MikroORM, lockUrl?: string): Promise<string[]> {
+  if (!lockUrl) return (await orm.getMigrator().up()).map((m) => m.name);
+  const lock = new pg.Client({ connectionString: lockUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return (await orm.getMigrator().up()).map((m) => m.name);
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.end();
+  }
 }
 
 /** True when no migration is pending. */
