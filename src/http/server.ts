@@ -148,8 +148,12 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
       onConnect: async (ctx) => {
         const viewer = await viewerFor(hub, ctx.connectionParams?.authorization);
         // Refusing here closes the socket with 4403 Forbidden before any operation runs.
-        if (viewer === null || viewer === 'invalid') return false;
+        if (viewer === null || viewer === 'invalid') {
+          hub.log.info({ remote: ctx.extra.request.socket.remoteAddress, reason: viewer ?? 'no key' }, 'WebSocket refused');
+          return false;
+        }
         stateOf(ctx.extra).viewer = viewer;
+        hub.log.info({ keyName: viewer.name, role: viewer.role }, 'WebSocket connected');
         return true;
       },
       onSubscribe: (ctx, id) => {
@@ -168,8 +172,9 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
       onComplete: (ctx, id) => {
         if (stateOf(ctx.extra).operations.delete(id)) metrics.subscriptions.dec();
       },
-      onClose: (ctx) => {
+      onClose: (ctx, code) => {
         const state = stateOf(ctx.extra);
+        if (state.viewer) hub.log.info({ keyName: state.viewer.name, code, subscriptions: state.operations.size }, 'WebSocket closed');
         metrics.subscriptions.dec(state.operations.size);
         state.operations.clear();
       },
