@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CircuitState } from '../src/logistics/partners/common/circuit-breaker.js';
+import { CircuitBreaker, type CircuitState } from '../src/logistics/partners/common/circuit-breaker.js';
 import { nextMidnightUtc, parseRetryAfter, type PartnerCallObserver, type ResilienceOptions } from '../src/logistics/partners/common/partner-http.js';
 import { DhlClient } from '../src/logistics/partners/dhl/dhl.client.js';
 import { mapDhlShipment } from '../src/logistics/partners/dhl/dhl.mapper.js';
@@ -114,6 +114,14 @@ describe('DhlClient', () => {
     expect(client.http.breaker.state).toBe('CLOSED');
   });
 
+  it('reads Retry-After given as an HTTP date', async () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 7_200_000);
+    sim.setFaults({ kind: '429', count: 1, retryAfter: at.toUTCString() });
+    const r = await dhl().track(DHL_NUMBER);
+    expect(r.outcome).toBe('quota');
+    if (r.outcome === 'quota') expect(Math.abs(r.retryAt.getTime() - at.getTime())).toBeLessThan(1_000);
+  });
+
   it('takes a 429 without Retry-After as the daily quota, reset at midnight GMT', async () => {
     sim.setFaults({ kind: '429', count: 1 });
     const r = await dhl().track(DHL_NUMBER);
@@ -225,5 +233,49 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Sun, 01 Mar 2026 11:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter(undefined, now)).toBeNull();
+  });
+});
+
+describe('CircuitBreaker', () => {
+  function breaker() {
+    let t = 0;
+    const states: CircuitState[] = [];
+    const b = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1_000, now: () => t, onStateChange: (s) => states.push(s) });
+    return { b, states, tick: (ms: number) => (t += ms) };
+  }
+
+  it('opens only after N consecutive failures; a success in between resets the count', () => {
+    const { b } = breaker();
+    b.record(false);
+    b.record(false);
+    b.record(true);
+    b.record(false);
+    b.record(false);
+    expect(b.state).toBe('CLOSED');
+    b.record(false);
+    expect(b.state).toBe('OPEN');
+    expect(b.acquire()).toEqual({ allowed: false, retryAt: new Date(1_000) });
+  });
+
+  it('lets exactly one probe through after the cool-down', () => {
+    const { b, states, tick } = breaker();
+    for (let i = 0; i < 3; i++) b.record(false);
+    tick(999);
+    expect(b.acquire().allowed).toBe(false);
+    tick(1);
+    expect(b.acquire()).toEqual({ allowed: true, probe: true });
+    expect(b.acquire().allowed).toBe(false);
+    b.record(true);
+    expect(b.acquire()).toEqual({ allowed: true, probe: false });
+    expect(states).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
+  });
+
+  it('frees the probe when its call is cancelled', () => {
+    const { b, tick } = breaker();
+    for (let i = 0; i < 3; i++) b.record(false);
+    tick(1_000);
+    expect(b.acquire().allowed).toBe(true);
+    b.release();
+    expect(b.acquire()).toEqual({ allowed: true, probe: true });
   });
 });

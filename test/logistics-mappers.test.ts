@@ -201,9 +201,9 @@ describe('mapGenericPush', () => {
     expect(update.estimatedDeliveryAt?.toISOString()).toBe('2026-03-05T04:00:00.000Z');
   });
 
-  it('identifies an event by its id when given: a corrected resend is a replay', () => {
+  it('identifies an event by its id when given: a corrected resend (other time, other text) is a replay', () => {
     const again = mapGenericPush(
-      { trackingNumber: 'GX-42', events: [{ id: 'evt-2', occurredAt: '2026-03-02T08:00:00+08:00', status: 'IN_TRANSIT', description: 'corrected text' }] },
+      { trackingNumber: 'GX-42', events: [{ id: 'evt-2', occurredAt: '2026-03-02T08:05:00+08:00', status: 'IN_TRANSIT', description: 'corrected text' }] },
       push('gen'),
     );
     expect(again.events[0]?.key).toBe(update.events[1]?.key);

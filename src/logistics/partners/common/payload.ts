@@ -101,13 +101,16 @@ export function makeEvent(
     occurredAt: Date;
     offsetAssumed: boolean;
     location: string | null;
-    /** Overrides the raw code in the identity (a partner-given event id). */
+    /** A partner-given event id: then it alone (with partner and number) is the identity. */
     identity?: string;
   },
 ): TrackingEvent {
   const { identity, ...rest } = parts;
   return {
-    key: eventKey(ctx.partner, trackingNumber, parts.rawTime, identity ?? parts.rawCode, identity === undefined ? parts.description : ''),
+    key:
+      identity === undefined
+        ? eventKey(ctx.partner, trackingNumber, parts.rawTime, parts.rawCode, parts.description)
+        : eventKey(ctx.partner, trackingNumber, '', identity, ''),
     ...rest,
     source: ctx.source,
     receivedAt: ctx.receivedAt,

@@ -11,7 +11,8 @@
  *
  * Being our format, it is strict: `status` and `reason` must be canonical values and
  * `occurredAt` must carry an offset. An event's identity is its `id` when the partner gives one
- * (so a corrected resend under the same id is a replay), else raw time, code and description.
+ * (so a corrected resend under the same id is a replay: the first version stays), else raw time,
+ * code and description.
  */
 import { isExceptionReason, isShipmentStatus, PartnerKind, type ExceptionReason, type ShipmentStatus, type TrackingUpdate } from '../../tracking.js';
 import { makeEvent, reader, type MapContext } from '../common/payload.js';
