@@ -47,6 +47,11 @@ const oneOf =
     throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
   };
 
+const positiveDecimal: Parser<string> = (raw, name) => {
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || Number(raw) <= 0) throw new ConfigError(name, `must be a positive decimal such as 4, got "${raw}"`);
+  return raw.trim();
+};
+
 const postgresUrl: Parser<string> = (raw, name) => {
   let url: URL;
   try {
@@ -120,6 +125,26 @@ export const VARIABLES = {
     description: 'how often the outbox is read when nothing wakes the dispatcher',
     default: 500,
     parse: int(10, 60000),
+  },
+  RATE_CAP_POLICY: {
+    description: '`LPR_MULTIPLE`: an annual rate above `RATE_CAP_LPR_MULTIPLE` × the one-year LPR in force on the contract date is refused; `NONE`: no cap (lenders it does not bind)',
+    default: 'LPR_MULTIPLE',
+    parse: oneOf('LPR_MULTIPLE', 'NONE'),
+  },
+  RATE_CAP_LPR_MULTIPLE: {
+    description: 'the multiple of the one-year LPR that caps annual rates',
+    default: '4',
+    parse: positiveDecimal,
+  },
+  DELINQUENCY_SCAN_HOUR: {
+    description: 'hour of the day (China Standard Time, 0–23) at which the daily delinquency scan moves late deals to `OVERDUE` and records bucket changes',
+    default: 1,
+    parse: int(0, 23),
+  },
+  DELINQUENCY_SCAN_ENABLED: {
+    description: 'run the daily delinquency scan in this process (`runDelinquencyScan` works either way)',
+    default: true,
+    parse: bool,
   },
 } satisfies Record<string, VarSpec<unknown>>;
 

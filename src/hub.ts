@@ -9,6 +9,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { initOrm, migrate, type DatabaseTarget } from './db/orm.js';
 import { instrumentQueries } from './db/query-scope.js';
 import { OutboxDispatcher } from './events/dispatcher.js';
+import { DelinquencyJob } from './financing/delinquency.job.js';
 import type { Hub } from './graphql/context.js';
 import { getSchema } from './graphql/schema.js';
 import { createMetrics } from './http/metrics.js';
@@ -69,8 +70,12 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     });
     const hub: Hub = { config, orm, log, metrics, dispatcher };
     await dispatcher.start();
+    const delinquency = config.DELINQUENCY_SCAN_ENABLED
+      ? new DelinquencyJob(orm, log.child({ component: 'delinquency' }), config.DELINQUENCY_SCAN_HOUR)
+      : null;
     const http = await createHttpServer(hub, schema);
     await http.app.listen({ host: config.HOST, port: config.PORT });
+    delinquency?.start();
     const address = http.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -86,6 +91,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
         stopping ??= (async () => {
           await http.close();
           log.debug('HTTP and WebSocket servers closed');
+          await delinquency?.stop();
           await dispatcher.stop();
           await ormToClose.close(true);
           await embedded?.stop();

@@ -69,6 +69,22 @@ describe("each role's reach", () => {
     expect(await code(role, '{ viewer { role } }')).toBe('OK');
   });
 
+  it.each([
+    [Role.ADMIN, 'OK', 'OK'],
+    [Role.RELATIONSHIP_MANAGER, 'OK', 'FORBIDDEN'],
+    [Role.RISK_OFFICER, 'OK', 'OK'],
+    [Role.VIEWER, 'OK', 'FORBIDDEN'],
+    [Role.PARTNER, 'FORBIDDEN', 'FORBIDDEN'],
+  ])('%s: read financings %s, open and adjust credit lines %s', async (role, read, credit) => {
+    expect(await code(role, '{ financings(first: 1) { totalCount } }')).toBe(read);
+    // A fresh client per role: opening a line twice for one client is a CONFLICT, not a guard.
+    const c = create();
+    const client = await hub.ok<{ createClient: { id: string } }>(c.query, c.variables);
+    const open = `mutation($input: OpenCreditLineInput!) { openCreditLine(input: $input) { id } }`;
+    const expiresAt = new Date(Date.now() + 86_400_000 * 30).toISOString();
+    expect(await code(role, open, { input: { clientId: client.createClient.id, limit: '1000', expiresAt } })).toBe(credit);
+  });
+
   it('lets risk officers and relationship managers change a status, not viewers or partners', async () => {
     expect(await code(Role.RISK_OFFICER, changeStatus, { input: { id: clientId, status: 'ACTIVE' } })).toBe('OK');
     expect(await code(Role.RELATIONSHIP_MANAGER, changeStatus, { input: { id: clientId, status: 'WATCHLIST' } })).toBe('OK');

@@ -8,6 +8,11 @@ import { Feedback } from '../src/clients/feedback.entity.js';
 import { Interaction } from '../src/clients/interaction.entity.js';
 import { SupplyChainLink } from '../src/clients/supply-chain-link.entity.js';
 import { usccFromNumber } from '../src/clients/uscc.js';
+import { CreditLine, CreditLineChange } from '../src/financing/credit-line.entity.js';
+import { CreditLineChangeKind, FinancingAction, FinancingStatus, LedgerEntryKind, ProductKind } from '../src/financing/financing.enums.js';
+import { Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from '../src/financing/financing.entity.js';
+import { businessDate } from '../src/financing/financing.rules.js';
+import { LedgerEntry } from '../src/financing/ledger-entry.entity.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
@@ -155,5 +160,117 @@ describe('statements per page of clients', () => {
     expect(new Set(large.result.followUps.edges.map((e) => e.node.kind))).toEqual(new Set(['EXPLICIT', 'CADENCE']));
     expect(large.count, large.sql.join('\n')).toBe(small.count);
     expect(large.count, large.sql.join('\n')).toBeLessThan(10);
+  });
+});
+
+/**
+ * Gives each client a credit line and a disbursed receivables-factoring deal (receivable owed by
+ * a debtor outside the page, so every page size batches the same relations), a schedule, a
+ * repayment, history and ledger entries, through the ORM.
+ */
+async function arrangeFinancing(clients: Client[], codeBase: number): Promise<void> {
+  await hub.orm.em.fork().transactional(async (em: EntityManager) => {
+    const core = em.create(Client, {
+      name: `Debtor ${codeBase}`,
+      kind: ClientKind.CORE_ENTERPRISE,
+      industry: Industry.HOME_APPLIANCES,
+      unifiedSocialCreditCode: usccFromNumber(codeBase),
+      status: ClientStatus.ACTIVE,
+    });
+    for (const [i, c] of clients.entries()) {
+      const client = em.getReference(Client, c.id);
+      const line = em.create(CreditLine, { client, limit: '1000000.00', expiresAt: new Date(Date.now() + 365 * DAY) });
+      em.create(CreditLineChange, { creditLine: line, kind: CreditLineChangeKind.OPENED, newLimit: '1000000.00', actorName: 'test' });
+      const disbursedAt = new Date(Date.now() - 40 * DAY);
+      const f = em.create(Financing, {
+        client,
+        creditLine: line,
+        product: ProductKind.RECEIVABLES_FACTORING,
+        status: FinancingStatus.DISBURSED,
+        amount: '300000.00',
+        annualRate: '0.06',
+        tenorDays: 30,
+        contractDate: businessDate(disbursedAt),
+        disbursedAt,
+        maturityDate: businessDate(new Date(Date.now() - 10 * DAY)),
+        outstandingPrincipal: '200000.00',
+        scheduleVersion: 1,
+      });
+      em.create(Receivable, { financing: f, invoiceNumber: `INV-${i}`, debtor: core, amount: '400000.00', dueDate: '2030-01-01' });
+      em.create(ScheduleInstalment, {
+        financing: f,
+        version: 1,
+        seq: 1,
+        dueDate: f.maturityDate!,
+        principal: '300000.00',
+        effectiveFrom: f.contractDate,
+        principalPaidBefore: '0.00',
+      });
+      em.create(Repayment, { financing: f, amount: '100500.00', interest: '500.00', principal: '100000.00', paidAt: new Date(Date.now() - 20 * DAY), recordedBy: 'test' });
+      em.create(FinancingTransition, { financing: f, action: FinancingAction.SUBMITTED, toStatus: FinancingStatus.SUBMITTED, actorName: 'test' });
+      em.create(LedgerEntry, { client, financing: f, kind: LedgerEntryKind.DISBURSEMENT, amount: '300000.00', currency: 'CNY', description: 'd', occurredAt: disbursedAt });
+    }
+  });
+}
+
+describe('statements per page of financing', () => {
+  it('are the same for 5 and for 100 clients with credit lines, deals and ledger', async () => {
+    const rm = `RM ${randomUUID().slice(0, 8)}`;
+    const clients = await arrangePortfolio(rm, 110, 700_000);
+    await arrangeFinancing(clients, 790_000);
+    const PAGE = `query($first: Int!, $rm: String!) {
+      clients(first: $first, filter: { relationshipManager: $rm }) {
+        edges { node {
+          name
+          creditLines { limit utilized available status history { kind } }
+          financings { status outstanding daysPastDue delinquencyBucket receivables { debtor { name } } }
+          transactions { kind amount }
+        } }
+      } }`;
+    type Data = {
+      clients: {
+        edges: { node: { creditLines: { available: string }[]; financings: { outstanding: string; daysPastDue: number; receivables: { debtor: { name: string } }[] }[]; transactions: unknown[] } }[];
+      };
+    };
+    const small = await countStatements(() => hub.ok<Data>(PAGE, { first: 5, rm }));
+    const large = await countStatements(() => hub.ok<Data>(PAGE, { first: 100, rm }));
+    expect(large.result.clients.edges).toHaveLength(100);
+    for (const { node } of large.result.clients.edges) {
+      expect(node.creditLines).toEqual([{ limit: '1000000', utilized: '200000', available: '800000', status: 'ACTIVE', history: [{ kind: 'OPENED' }] }]);
+      expect(node.financings).toHaveLength(1);
+      expect(node.financings[0]).toMatchObject({ outstanding: '200000', daysPastDue: 10 });
+      expect(node.transactions).toHaveLength(1);
+    }
+    console.info(`SQL statements, clients with financing: page of 5 → ${small.count}, page of 100 → ${large.count}`);
+    expect(large.count, large.sql.join('\n')).toBe(small.count);
+    expect(large.count, large.sql.join('\n')).toBeLessThan(15);
+  });
+
+  it('are the same for 5 and for 100 deals in financings(filter) with their relations', async () => {
+    const rm = `RM ${randomUUID().slice(0, 8)}`;
+    const clients = await arrangePortfolio(rm, 110, 800_000);
+    await arrangeFinancing(clients, 890_000);
+    const clientIds = clients.map((c) => c.id);
+    const LIST = `query($first: Int!, $clientIds: [ID!]) {
+      financings(first: $first, filter: { clientIds: $clientIds, statuses: [DISBURSED] }) {
+        totalCount
+        edges { node {
+          status amount outstanding accruedInterest daysPastDue delinquencyBucket
+          client { name } creditLine { available } anchorClient { name }
+          receivables { invoiceNumber debtor { name } } schedule { dueDate } repayments { amount } history { action } bucketHistory { toBucket }
+        } }
+      } }`;
+    type Data = { financings: { totalCount: number; edges: { node: { client: { name: string }; creditLine: { available: string }; receivables: unknown[] } }[] } };
+    const small = await countStatements(() => hub.ok<Data>(LIST, { first: 5, clientIds }));
+    const large = await countStatements(() => hub.ok<Data>(LIST, { first: 100, clientIds }));
+    expect(large.result.financings.totalCount).toBe(110);
+    expect(large.result.financings.edges).toHaveLength(100);
+    for (const { node } of large.result.financings.edges) {
+      expect(node.creditLine.available).toBe('800000');
+      expect(node.receivables).toHaveLength(1);
+    }
+    console.info(`SQL statements, financings(filter): page of 5 → ${small.count}, page of 100 → ${large.count}`);
+    expect(large.count, large.sql.join('\n')).toBe(small.count);
+    expect(large.count, large.sql.join('\n')).toBeLessThan(15);
   });
 });

@@ -14,5 +14,11 @@ export const READERS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER
 export const CLIENT_WRITERS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER] as const;
 export const CLIENT_STATUS_WRITERS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER] as const;
 export const ADMINS = [Role.ADMIN] as const;
+/** Financing: relationship managers originate deals, disburse approved ones and book repayments. */
+export const FINANCING_ORIGINATORS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER] as const;
+/** Financing: risk officers open, adjust and freeze credit lines and decide on deals. */
+export const CREDIT_OFFICERS = [Role.ADMIN, Role.RISK_OFFICER] as const;
+/** Who may read the AML watch list. */
+export const COMPLIANCE_READERS = [Role.ADMIN, Role.RISK_OFFICER] as const;
 /** Every role, PARTNER included. */
 export const ANYONE = Object.values(Role);

@@ -5,6 +5,13 @@ import { Feedback } from '../clients/feedback.entity.js';
 import { Interaction } from '../clients/interaction.entity.js';
 import { SupplyChainLink } from '../clients/supply-chain-link.entity.js';
 import { OutboxEvent } from '../events/outbox.entity.js';
+import { AmlWatchEntry, LoanPrimeRate } from '../financing/compliance.entity.js';
+import { CreditLine, CreditLineChange } from '../financing/credit-line.entity.js';
+import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from '../financing/financing.entity.js';
+import { LedgerEntry } from '../financing/ledger-entry.entity.js';
 
 /** Every entity; explicit, so that start-up needs no file globbing. */
-export const ENTITIES = [ApiKey, OutboxEvent, Client, SupplyChainLink, Contact, Interaction, Feedback];
+export const ENTITIES = [ApiKey, OutboxEvent, Client, SupplyChainLink, Contact, Interaction, Feedback,
+  CreditLine, CreditLineChange, Financing, Receivable, FinancingTransition, ScheduleInstalment, Repayment, BucketChange, LedgerEntry,
+  LoanPrimeRate, AmlWatchEntry,
+];

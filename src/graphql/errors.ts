@@ -10,7 +10,13 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  /** Financing: the deal does not fit what is available on the credit line. */
+  | 'CREDIT_LIMIT_EXCEEDED'
+  /** Financing: the annual rate is above the legal cap (a multiple of the one-year LPR). */
+  | 'RATE_CAP_EXCEEDED'
+  /** Financing: the deal is held by AML screening until an ADMIN clears it. */
+  | 'AML_HOLD';
 
 /** A failure the caller can act on. `field` names the offending input field (dotted path). */
 export class DomainError extends Error {

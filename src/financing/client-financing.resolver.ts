@@ -1,0 +1,66 @@
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Client } from '../clients/client.entity.js';
+import { ClientKind } from '../clients/client.enums.js';
+import type { Context } from '../graphql/context.js';
+import { notFound } from '../graphql/errors.js';
+import { CreditLine } from './credit-line.entity.js';
+import { ChainExposure, ChainMemberExposure, DebtorExposure, ExposureService } from './exposure.service.js';
+import { FinancingStatus } from './financing.enums.js';
+import { Financing } from './financing.entity.js';
+import { LedgerEntry } from './ledger-entry.entity.js';
+
+async function clientOf(ctx: Context, id: string): Promise<Client> {
+  const client = await ctx.loaders.clients.byId.load(id);
+  if (!client) throw notFound('Client', id);
+  return client;
+}
+
+/** A client's credit lines, deals, ledger and concentration. */
+@Resolver(() => Client)
+export class ClientFinancingResolver {
+  @FieldResolver(() => [CreditLine], { description: 'Newest first, expired and frozen ones included' })
+  creditLines(@Root() client: Client, @Ctx() ctx: Context): Promise<CreditLine[]> {
+    return ctx.loaders.financing.creditLinesByClient.load(client.id);
+  }
+
+  @FieldResolver(() => [Financing], { description: 'Newest first' })
+  async financings(
+    @Root() client: Client,
+    @Arg('statuses', () => [FinancingStatus], { nullable: true }) statuses: FinancingStatus[] | null,
+    @Ctx() ctx: Context,
+  ): Promise<Financing[]> {
+    const all = await ctx.loaders.financing.financingsByClient.load(client.id);
+    return statuses?.length ? all.filter((f) => statuses.includes(f.status)) : all;
+  }
+
+  @FieldResolver(() => [LedgerEntry], { description: 'Disbursements, repayments and fees, newest first' })
+  transactions(@Root() client: Client, @Ctx() ctx: Context): Promise<LedgerEntry[]> {
+    return ctx.loaders.financing.ledger.load(client.id);
+  }
+
+  @FieldResolver(() => [DebtorExposure], { description: "Exposure per debtor across the client's financed receivables, largest first" })
+  debtorExposure(@Root() client: Client, @Ctx() ctx: Context): Promise<DebtorExposure[]> {
+    return new ExposureService(ctx.em).debtors(client.id);
+  }
+
+  @FieldResolver(() => ChainExposure, { nullable: true, description: 'Core enterprises: exposure across their supply chain' })
+  chainExposure(@Root() client: Client, @Ctx() ctx: Context): Promise<ChainExposure> | null {
+    return client.kind === ClientKind.CORE_ENTERPRISE ? new ExposureService(ctx.em).chain(client.id) : null;
+  }
+}
+
+@Resolver(() => DebtorExposure)
+export class DebtorExposureResolver {
+  @FieldResolver(() => Client)
+  debtor(@Root() e: DebtorExposure, @Ctx() ctx: Context): Promise<Client> {
+    return clientOf(ctx, e.debtorId);
+  }
+}
+
+@Resolver(() => ChainMemberExposure)
+export class ChainMemberExposureResolver {
+  @FieldResolver(() => Client)
+  client(@Root() e: ChainMemberExposure, @Ctx() ctx: Context): Promise<Client> {
+    return clientOf(ctx, e.clientId);
+  }
+}

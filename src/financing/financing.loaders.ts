@@ -1,0 +1,98 @@
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Decimal } from 'decimal.js';
+import { isUuid } from '../clients/client.validation.js';
+import { CreditLine, CreditLineChange } from './credit-line.entity.js';
+import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from './financing.entity.js';
+import { ZERO } from './financing.rules.js';
+import { LedgerEntry } from './ledger-entry.entity.js';
+import { utilizationOf } from './money.js';
+
+const validIds = (ids: readonly string[]) => [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+
+function groupBy<V>(rows: readonly V[], keyOf: (v: V) => string): Map<string, V[]> {
+  const map = new Map<string, V[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const list = map.get(key);
+    if (list) list.push(row);
+    else map.set(key, [row]);
+  }
+  return map;
+}
+
+/**
+ * Per-request loaders of the financing domain: one statement per relation for any number of
+ * parents. Batch functions return one result per key, in key order.
+ */
+export function createFinancingLoaders(em: EntityManager) {
+  /** Rows of `entity` whose `fk` is one of the keys, grouped per key, in `orderBy` order. */
+  const children = <T extends object>(
+    entity: new (...args: never[]) => T,
+    fk: string,
+    keyOf: (row: T) => string,
+    orderBy: Record<string, 'asc' | 'desc'>[],
+  ) =>
+    new DataLoader<string, T[]>(async (ids) => {
+      const wanted = validIds(ids);
+      // The filter is built dynamically per child entity; MikroORM types it per entity.
+      const rows = wanted.length ? ((await em.find(entity, { [fk]: { $in: wanted } } as never, { orderBy: orderBy as never })) as T[]) : [];
+      const map = groupBy(rows, keyOf);
+      return ids.map((id) => map.get(id.toLowerCase()) ?? []);
+    });
+
+  const byId = <T extends { id: string }>(entity: new (...args: never[]) => T) =>
+    new DataLoader<string, T | null>(async (ids) => {
+      const wanted = validIds(ids);
+      const rows = wanted.length ? ((await em.find(entity, { id: { $in: wanted } } as never)) as T[]) : [];
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id.toLowerCase()) ?? null);
+    });
+
+  const financingById = byId(Financing);
+  const creditLineById = byId(CreditLine);
+
+  /** A client's credit lines, newest first. */
+  const creditLinesByClient = children(CreditLine, 'client', (l) => l.client.id, [{ openedAt: 'desc' }, { id: 'asc' }]);
+  /** A client's deals, newest first. */
+  const financingsByClient = children(Financing, 'client', (f) => f.client.id, [{ createdAt: 'desc' }, { id: 'desc' }]);
+  const creditLineHistory = children(CreditLineChange, 'creditLine', (c) => c.creditLine.id, [{ at: 'asc' }, { id: 'asc' }]);
+  const receivables = children(Receivable, 'financing', (r) => r.financing.id, [{ dueDate: 'asc' }, { invoiceNumber: 'asc' }]);
+  /** Every version of a deal's schedule. */
+  const schedule = children(ScheduleInstalment, 'financing', (s) => s.financing.id, [{ version: 'asc' }, { seq: 'asc' }]);
+  const repayments = children(Repayment, 'financing', (r) => r.financing.id, [{ paidAt: 'asc' }, { id: 'asc' }]);
+  const transitions = children(FinancingTransition, 'financing', (t) => t.financing.id, [{ at: 'asc' }, { id: 'asc' }]);
+  const bucketChanges = children(BucketChange, 'financing', (b) => b.financing.id, [{ recordedAt: 'asc' }, { id: 'asc' }]);
+  /** A client's ledger, newest first. */
+  const ledger = children(LedgerEntry, 'client', (e) => e.client.id, [{ occurredAt: 'desc' }, { id: 'desc' }]);
+
+  /** Approved-not-disbursed plus outstanding principal, per credit line. */
+  const utilization = new DataLoader<string, Decimal>(async (ids) => {
+    const map = await utilizationOf(em, validIds(ids));
+    return ids.map((id) => map.get(id.toLowerCase()) ?? ZERO);
+  });
+
+  const loaders = {
+    financingById,
+    creditLineById,
+    creditLinesByClient,
+    financingsByClient,
+    creditLineHistory,
+    receivables,
+    schedule,
+    repayments,
+    transitions,
+    bucketChanges,
+    ledger,
+    utilization,
+  };
+  return {
+    ...loaders,
+    /** Forgets everything read so far: mutations call it so that their result shows the change. */
+    clearAll(): void {
+      for (const loader of Object.values(loaders)) loader.clearAll();
+    },
+  };
+}
+
+export type FinancingLoaders = ReturnType<typeof createFinancingLoaders>;

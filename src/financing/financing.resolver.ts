@@ -1,0 +1,200 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import type { Decimal } from 'decimal.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Client } from '../clients/client.entity.js';
+import { CREDIT_OFFICERS, ADMINS, FINANCING_ORIGINATORS, READERS } from '../auth/viewer.js';
+import type { Context } from '../graphql/context.js';
+import { notFound } from '../graphql/errors.js';
+import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
+import { DecimalScalar } from '../graphql/scalars.js';
+import { selectsField } from '../graphql/selection.js';
+import { actorOf, afterFinancingWrite, financingService } from './context.js';
+import { CreditLine } from './credit-line.entity.js';
+import { DelinquencyBucket } from './financing.enums.js';
+import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from './financing.entity.js';
+import { CreateFinancingInput, FinancingFilter, RecordRepaymentInput, RestructureFinancingInput } from './financing.inputs.js';
+import { businessDate } from './financing.rules.js';
+import { positionOf, type Position } from './financing.service.js';
+import { dateArg } from './money.js';
+
+export const FinancingConnection = ConnectionType('Financing', Financing);
+
+async function clientOf(ctx: Context, id: string): Promise<Client> {
+  const client = await ctx.loaders.clients.byId.load(id);
+  if (!client) throw notFound('Client', id);
+  return client;
+}
+
+async function position(ctx: Context, f: Financing, asOf: string | null | undefined): Promise<Position> {
+  const date = asOf ? dateArg('asOf', asOf) : businessDate(new Date());
+  const [schedule, repayments] = await Promise.all([ctx.loaders.financing.schedule.load(f.id), ctx.loaders.financing.repayments.load(f.id)]);
+  return positionOf(f, schedule, repayments, date);
+}
+
+const AS_OF = { nullable: true, description: 'Business date (China Standard Time) to measure on; default today' } as const;
+
+@Resolver(() => Financing)
+export class FinancingResolver {
+  @Authorized(...READERS)
+  @Query(() => Financing, { nullable: true })
+  financing(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Financing | null> {
+    return ctx.loaders.financing.financingById.load(id);
+  }
+
+  @Authorized(...READERS)
+  @Query(() => FinancingConnection, { description: 'Deals matching the filter, newest first' })
+  async financings(
+    @Arg('filter', () => FinancingFilter, { nullable: true }) filter: FinancingFilter | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Financing>> {
+    const page = await financingService(ctx).list(filter, first, after);
+    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    for (const f of page.rows) ctx.loaders.financing.financingById.prime(f.id, f);
+    return toConnection(page.rows, page.limit, total, page.cursorOf);
+  }
+
+  @Authorized(...FINANCING_ORIGINATORS)
+  @Mutation(() => Financing, { description: 'Submits a deal (SUBMITTED); held when the client is on the AML watch list' })
+  async createFinancing(@Arg('input', () => CreateFinancingInput) input: CreateFinancingInput, @Ctx() ctx: Context): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).create(input, actorOf(ctx)));
+  }
+
+  @Authorized(...CREDIT_OFFICERS)
+  @Mutation(() => Financing, { description: 'SUBMITTED → APPROVED, reserving the amount on the credit line' })
+  async approveFinancing(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).approve(id, actorOf(ctx)));
+  }
+
+  @Authorized(...CREDIT_OFFICERS)
+  @Mutation(() => Financing, { description: 'SUBMITTED → REJECTED' })
+  async rejectFinancing(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).reject(id, reason, actorOf(ctx)));
+  }
+
+  @Authorized(...FINANCING_ORIGINATORS)
+  @Mutation(() => Financing, { description: 'APPROVED → DISBURSED: builds the schedule and books the ledger' })
+  async disburseFinancing(
+    @Arg('id', () => ID) id: string,
+    @Arg('disbursedAt', () => Date, { nullable: true, description: 'When the money went out, default now (a past date books it late)' })
+    disbursedAt: Date | null,
+    @Ctx() ctx: Context,
+  ): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).disburse(id, actorOf(ctx), disbursedAt));
+  }
+
+  @Authorized(...FINANCING_ORIGINATORS)
+  @Mutation(() => Repayment, { description: 'Books a repayment: accrued interest first, then principal; more than is due is refused' })
+  async recordRepayment(@Arg('input', () => RecordRepaymentInput) input: RecordRepaymentInput, @Ctx() ctx: Context): Promise<Repayment> {
+    return afterFinancingWrite(ctx, await financingService(ctx).recordRepayment(input, actorOf(ctx)));
+  }
+
+  @Authorized(...CREDIT_OFFICERS)
+  @Mutation(() => Financing, { description: 'Re-schedules the outstanding principal (extends the repayment period); the old schedule is kept' })
+  async restructureFinancing(@Arg('input', () => RestructureFinancingInput) input: RestructureFinancingInput, @Ctx() ctx: Context): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).restructure(input, actorOf(ctx)));
+  }
+
+  @Authorized(...CREDIT_OFFICERS)
+  @Mutation(() => Financing)
+  async markFinancingDefaulted(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).markDefaulted(id, reason, actorOf(ctx)));
+  }
+
+  @Authorized(...ADMINS)
+  @Mutation(() => Financing, { description: 'Releases a deal held by AML screening; recorded in its history' })
+  async clearAmlHold(@Arg('id', () => ID) id: string, @Arg('note', () => String) note: string, @Ctx() ctx: Context): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).clearAmlHold(id, note, actorOf(ctx)));
+  }
+
+  @FieldResolver(() => Client)
+  client(@Root() f: Financing, @Ctx() ctx: Context): Promise<Client> {
+    return clientOf(ctx, f.client.id);
+  }
+
+  @FieldResolver(() => Client, { nullable: true, description: 'REVERSE_FACTORING and PREPAYMENT_FINANCING: the core enterprise' })
+  anchorClient(@Root() f: Financing, @Ctx() ctx: Context): Promise<Client> | null {
+    return f.anchorClient ? clientOf(ctx, f.anchorClient.id) : null;
+  }
+
+  @FieldResolver(() => CreditLine)
+  async creditLine(@Root() f: Financing, @Ctx() ctx: Context): Promise<CreditLine> {
+    const line = await ctx.loaders.financing.creditLineById.load(f.creditLine.id);
+    if (!line) throw notFound('CreditLine', f.creditLine.id);
+    return line;
+  }
+
+  @FieldResolver(() => [Receivable])
+  receivables(@Root() f: Financing, @Ctx() ctx: Context): Promise<Receivable[]> {
+    return ctx.loaders.financing.receivables.load(f.id);
+  }
+
+  @FieldResolver(() => [ScheduleInstalment], { description: 'The schedule in force (empty before disbursement)' })
+  async schedule(@Root() f: Financing, @Ctx() ctx: Context): Promise<ScheduleInstalment[]> {
+    return (await ctx.loaders.financing.schedule.load(f.id)).filter((s) => s.version === f.scheduleVersion);
+  }
+
+  @FieldResolver(() => [ScheduleInstalment], { description: 'Every schedule version, superseded ones included' })
+  scheduleHistory(@Root() f: Financing, @Ctx() ctx: Context): Promise<ScheduleInstalment[]> {
+    return ctx.loaders.financing.schedule.load(f.id);
+  }
+
+  @FieldResolver(() => [Repayment], { description: 'Oldest first' })
+  repayments(@Root() f: Financing, @Ctx() ctx: Context): Promise<Repayment[]> {
+    return ctx.loaders.financing.repayments.load(f.id);
+  }
+
+  @FieldResolver(() => [FinancingTransition], { description: 'Every transition and AML hold, with who, when and why; oldest first' })
+  history(@Root() f: Financing, @Ctx() ctx: Context): Promise<FinancingTransition[]> {
+    return ctx.loaders.financing.transitions.load(f.id);
+  }
+
+  @FieldResolver(() => [BucketChange], { description: 'Delinquency bucket changes, oldest first' })
+  bucketHistory(@Root() f: Financing, @Ctx() ctx: Context): Promise<BucketChange[]> {
+    return ctx.loaders.financing.bucketChanges.load(f.id);
+  }
+
+  @FieldResolver(() => DecimalScalar, { description: 'Outstanding principal as of the date (0 before disbursement)' })
+  async outstanding(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
+    return (await position(ctx, f, asOf)).outstanding;
+  }
+
+  @FieldResolver(() => DecimalScalar, { description: 'Interest accrued and unpaid as of the date: simple, actual/365, in cents' })
+  async accruedInterest(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
+    return (await position(ctx, f, asOf)).accruedInterest;
+  }
+
+  @FieldResolver(() => Int, { description: 'Days since the earliest instalment not covered by principal repaid' })
+  async daysPastDue(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<number> {
+    return (await position(ctx, f, asOf)).daysPastDue;
+  }
+
+  @FieldResolver(() => DelinquencyBucket)
+  async delinquencyBucket(
+    @Root() f: Financing,
+    @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<DelinquencyBucket> {
+    return (await position(ctx, f, asOf)).bucket;
+  }
+}
+
+@Resolver(() => Receivable)
+export class ReceivableResolver {
+  @FieldResolver(() => Client)
+  debtor(@Root() r: Receivable, @Ctx() ctx: Context): Promise<Client> {
+    return clientOf(ctx, r.debtor.id);
+  }
+}
+
+@Resolver(() => Repayment)
+export class RepaymentResolver {
+  @FieldResolver(() => Financing)
+  async financing(@Root() r: Repayment, @Ctx() ctx: Context): Promise<Financing> {
+    const f = await ctx.loaders.financing.financingById.load(r.financing.id);
+    if (!f) throw notFound('Financing', r.financing.id);
+    return f;
+  }
+}
