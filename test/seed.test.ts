@@ -11,7 +11,11 @@ import {
 import { usccProblem } from '../src/clients/uscc.js';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { createScratchDatabase, type ScratchDatabase } from '../src/db/scratch.js';
-import { buildDemoRows, seedDemo, seedDemoIfEmpty, type SeedSummary } from '../src/db/seed/demo.js';
+import { buildDemoFinancing, buildDemoRows, seedDemo, seedDemoIfEmpty, type SeedSummary } from '../src/db/seed/demo.js';
+import { Decimal } from 'decimal.js';
+import { DelinquencyService } from '../src/financing/delinquency.service.js';
+import { FinancingStatus, ProductKind } from '../src/financing/financing.enums.js';
+import { businessDate, checkRateCap } from '../src/financing/financing.rules.js';
 import { seedSynthetic } from '../src/db/seed/synthetic.js';
 
 const NOW = new Date();
@@ -210,6 +214,55 @@ describe('seedDemo', () => {
 
   it('is deterministic for a given time', () => {
     expect(buildDemoRows(NOW)).toEqual(buildDemoRows(NOW));
+    expect(buildDemoFinancing(buildDemoRows(NOW), NOW)).toEqual(buildDemoFinancing(buildDemoRows(NOW), NOW));
+  });
+
+  it('has deals of every product in every state, some overdue in every bucket, one held by AML', async () => {
+    const deals = await db.q<{ product: string; status: string; recorded_bucket: string; aml_hold: boolean }>(
+      'select product, status, recorded_bucket, aml_hold from financing',
+    );
+    expect(new Set(deals.map((d) => d.status))).toEqual(new Set(Object.values(FinancingStatus)));
+    expect(new Set(deals.map((d) => d.product))).toEqual(new Set(Object.values(ProductKind)));
+    expect(deals.filter((d) => d.status === 'OVERDUE').length).toBeGreaterThanOrEqual(3);
+    expect(new Set(deals.map((d) => d.recorded_bucket))).toEqual(new Set(['CURRENT', 'DPD_1_30', 'DPD_31_60', 'DPD_61_90', 'DPD_90_PLUS']));
+    expect(deals.filter((d) => d.aml_hold)).toHaveLength(1);
+    const lines = await db.q<{ status: string; expired: boolean }>(`select status, expires_at < now() as expired from credit_line`);
+    expect(lines.some((l) => l.status === 'FROZEN')).toBe(true);
+    expect(lines.some((l) => l.expired)).toBe(true);
+  });
+
+  it('is what the hub would have recorded: a delinquency scan run now finds nothing to change', async () => {
+    const result = await new DelinquencyService(db.orm.em.fork()).scan(businessDate(NOW));
+    expect(result.scanned).toBeGreaterThanOrEqual(10);
+    expect(result).toMatchObject({ becameOverdue: 0, cured: 0, bucketChanges: 0 });
+  });
+
+  it('keeps outstanding principal, credit lines, ledger and rates consistent', async () => {
+    const wrongOutstanding = await db.q(
+      `select f.id from financing f
+        where f.disbursed_at is not null
+          and f.outstanding_principal <> f.amount - coalesce((select sum(r.principal) from repayment r where r.financing_id = f.id), 0)`,
+    );
+    expect(wrongOutstanding).toEqual([]);
+    const overdrawn = await db.q(
+      `select l.id from credit_line l
+        where l.limit < (select coalesce(sum(case when f.status = 'APPROVED' then f.amount else f.outstanding_principal end), 0)
+                           from financing f where f.credit_line_id = l.id and f.status in ('APPROVED', 'DISBURSED', 'OVERDUE', 'RESTRUCTURED', 'DEFAULTED'))`,
+    );
+    expect(overdrawn).toEqual([]);
+    const unbooked = await db.q(
+      `select f.id from financing f
+        where (f.disbursed_at is not null) <> exists (select 1 from ledger_entry e where e.financing_id = f.id and e.kind = 'DISBURSEMENT')
+           or (select count(*) from repayment r where r.financing_id = f.id) <> (select count(*) from ledger_entry e where e.financing_id = f.id and e.kind = 'REPAYMENT')`,
+    );
+    expect(unbooked).toEqual([]);
+    const lprs = (await db.q<{ effective_date: string; rate: string }>('select effective_date, rate from loan_prime_rate')).map((r) => ({
+      effectiveDate: r.effective_date,
+      rate: new Decimal(r.rate),
+    }));
+    for (const f of await db.q<{ annual_rate: string; contract_date: string }>('select annual_rate, contract_date from financing')) {
+      expect(checkRateCap(new Decimal(f.annual_rate), f.contract_date, lprs, new Decimal(4)).ok).toBe(true);
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import {
 } from '../../clients/client.enums.js';
 import { city } from './cities.js';
 import { seedUscc } from './codes.js';
+import { buildDemoFinancingRows, writeFinancingRows, type DemoClientRef, type FinancingSeedRows } from './demo-financing.js';
 import { DEMO_CLIENTS, type DemoClient, type DemoInteraction, type DemoSurvey } from './demo-portfolio.js';
 import { Prng } from './prng.js';
 import {
@@ -249,10 +250,25 @@ export function buildDemoRows(now: Date = new Date()): SeedRows {
   return rows;
 }
 
+/** The demo financing (credit lines, deals in every state, ledger) for the demo clients of `rows`. */
+export function buildDemoFinancing(rows: SeedRows, now: Date = new Date()): FinancingSeedRows {
+  const refs = new Map<string, DemoClientRef>();
+  DEMO_CLIENTS.forEach((spec, i) => {
+    const row = rows.clients[i]!;
+    refs.set(spec.key, { id: row.id, name: row.name, code: row.unified_social_credit_code, rm: spec.rm });
+  });
+  return buildDemoFinancingRows(now, refs);
+}
+
+async function writeDemo(tx: EntityManager, rows: SeedRows, now: Date): Promise<void> {
+  await writeRows(tx, rows);
+  await writeFinancingRows(tx, buildDemoFinancing(rows, now));
+}
+
 /** Writes the demo portfolio. Fails (unique codes) when it is already there: see `seedDemoIfEmpty`. */
 export async function seedDemo(em: EntityManager, now: Date = new Date()): Promise<SeedSummary> {
   const rows = buildDemoRows(now);
-  await em.transactional(async (tx) => writeRows(tx, rows));
+  await em.transactional(async (tx) => writeDemo(tx, rows, now));
   return addSummary(emptySummary(), rows);
 }
 
@@ -265,7 +281,7 @@ export async function seedDemoIfEmpty(em: EntityManager, now: Date = new Date())
     await tx.execute('select pg_advisory_xact_lock(?)', [DEMO_SEED_LOCK]);
     const [row] = await tx.execute<{ present: boolean }[]>('select exists (select 1 from "client") as "present"');
     if (row?.present) return false;
-    await writeRows(tx, buildDemoRows(now));
+    await writeDemo(tx, buildDemoRows(now), now);
     return true;
   });
 }

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * database (one PGlite session) would spend minutes on per-entity round trips.
  * Column names are the migration's; timestamps are ISO strings (unambiguous offset).
  */
-type SqlValue = string | number | boolean | null;
+export type SqlValue = string | number | boolean | null;
 
 export interface ClientRow {
   id: string;
@@ -120,7 +120,8 @@ const FEEDBACK_COLUMNS = [
 /** Rows per INSERT statement: large enough to amortise the round trip, small enough to stay a few hundred kB. */
 export const ROWS_PER_STATEMENT = 1000;
 
-async function insertRows<R extends { [K in C]: SqlValue }, C extends string>(
+/** Multi-row INSERTs of `rows` into `table`, `ROWS_PER_STATEMENT` at a time. */
+export async function insertRows<R extends { [K in C]: SqlValue }, C extends string>(
   em: EntityManager,
   table: string,
   columns: readonly C[],

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { msUntilNextRun } from './delinquency.job.js';
+
+const HOUR = 3_600_000;
+
+describe('msUntilNextRun', () => {
+  it('waits for the configured hour China Standard Time, today when it is still ahead', () => {
+    // 2026-03-01 00:30 CST = 2026-02-28 16:30 UTC; 01:00 CST is half an hour away.
+    expect(msUntilNextRun(new Date('2026-02-28T16:30:00Z'), 1)).toBe(HOUR / 2);
+  });
+  it('waits until tomorrow once the hour has passed, or is exactly now', () => {
+    expect(msUntilNextRun(new Date('2026-02-28T17:00:00Z'), 1)).toBe(24 * HOUR);
+    expect(msUntilNextRun(new Date('2026-02-28T18:00:00Z'), 1)).toBe(23 * HOUR);
+  });
+});
