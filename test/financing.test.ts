@@ -333,6 +333,26 @@ describe('createFinancing', () => {
   });
 });
 
+describe('AML screening at approval', () => {
+  it('holds a submitted deal whose client was listed after submission, and keeps the hold', async () => {
+    const { client } = await borrower();
+    const id = await newDeal({ clientId: client.id, amount: '1000' });
+    await hub.ok(`mutation($input: AddAmlWatchEntryInput!) { addAmlWatchEntry(input: $input) { id } }`, {
+      input: { name: client.name.toUpperCase(), reason: 'listed after submission' },
+    });
+    const res = await hub.gql(APPROVE, { id }, { key: riskKey });
+    expect(codeOf(res)).toBe('AML_HOLD');
+    const data = await hub.ok<{ financing: { status: string; amlHold: boolean; history: { action: string; actorName: string }[] } }>(
+      `query($id: ID!) { financing(id: $id) { status amlHold history { action actorName } } }`,
+      { id },
+    );
+    expect(data.financing).toMatchObject({ status: 'SUBMITTED', amlHold: true });
+    expect(data.financing.history.at(-1)).toEqual({ action: 'AML_HOLD', actorName: 'test RISK_OFFICER' });
+    const events = await eventsOf(id, 'financing.transitioned');
+    expect(events.at(-1)?.payload.action).toBe('AML_HOLD');
+  });
+});
+
 describe('deal lifecycle', () => {
   it('records every transition with who, when and why, and refuses illegal ones naming the current state', async () => {
     const { client } = await borrower();
@@ -592,5 +612,33 @@ describe('financing roles', () => {
     );
     expect(codeOf(adjust)).toBe('FORBIDDEN');
     expect(codeOf(await hub.gql(`mutation { runDelinquencyScan { scanned } }`, {}, { key: riskKey }))).toBe('FORBIDDEN');
+  });
+});
+
+describe('rate cap policy from configuration', () => {
+  it('lets any rate through with RATE_CAP_POLICY=NONE, and applies RATE_CAP_LPR_MULTIPLE otherwise', async () => {
+    const uncapped = await startTestHub({ RATE_CAP_POLICY: 'NONE' });
+    const tighter = await startTestHub({ RATE_CAP_LPR_MULTIPLE: '2.5' });
+    try {
+      for (const [h, rate, expected] of [
+        [uncapped, '0.36', undefined],
+        [tighter, '0.0751', 'RATE_CAP_EXCEEDED'],
+        [tighter, '0.075', undefined],
+      ] as const) {
+        const c = await h.ok<{ createClient: { id: string } }>(`mutation($input: CreateClientInput!) { createClient(input: $input) { id } }`, {
+          input: { name: `Policy ${++serial}`, kind: 'SUPPLIER', industry: 'TEXTILES', unifiedSocialCreditCode: usccFromNumber(900_000 + serial), status: 'ACTIVE' },
+        });
+        await h.ok(`mutation($input: OpenCreditLineInput!) { openCreditLine(input: $input) { id } }`, {
+          input: { clientId: c.createClient.id, limit: '100000', expiresAt: nextYear() },
+        });
+        const res = await h.gql(CREATE, {
+          input: { clientId: c.createClient.id, product: 'CREDIT_LOAN', amount: '1000', annualRate: rate, tenorDays: 30, contractDate: '2025-06-03' },
+        });
+        expect(codeOf(res), `${rate}`).toBe(expected);
+      }
+    } finally {
+      await uncapped.close();
+      await tighter.close();
+    }
   });
 });

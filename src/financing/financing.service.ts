@@ -264,10 +264,21 @@ export class FinancingService {
    * concurrent approvals against one line are checked one after the other and never overdraw it.
    */
   async approve(id: string, actor: Actor, now = new Date()): Promise<Financing> {
-    return this.em.transactional(async (tem) => {
+    const outcome = await this.em.transactional(async (tem): Promise<{ held: Financing } | { approved: Financing }> => {
       const f = await this.lock(tem, id);
       this.assertMove(f, FinancingStatus.APPROVED);
       if (f.amlHold) throw amlHeld(f.id, f.amlHoldReason);
+      // Screened again: the watch list may have grown since submission. A hold an ADMIN cleared
+      // stays cleared. A new hold is committed, then refused (a throw would roll it back).
+      if (!(await tem.count(FinancingTransition, { financing: f, action: FinancingAction.AML_CLEARED }))) {
+        const hit = await this.screen(tem, await tem.findOneOrFail(Client, { id: f.client.id }));
+        if (hit) {
+          f.amlHold = true;
+          f.amlHoldReason = hit;
+          this.record(tem, f, f.status, f.status, FinancingAction.AML_HOLD, actor, hit);
+          return { held: f };
+        }
+      }
       const line = await tem.findOneOrFail(CreditLine, { id: f.creditLine.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const status = creditLineStatus(line, now);
       if (status !== CreditLineStatus.ACTIVE) throw conflict(`credit line ${line.id} is ${status}; a deal cannot be approved against it`, undefined, { current: status });
@@ -276,8 +287,10 @@ export class FinancingService {
       const amount = new Decimal(f.amount);
       if (amount.greaterThan(available)) throw creditLimitExceeded(line.id, line.currency, available, amount);
       this.move(tem, f, FinancingStatus.APPROVED, FinancingAction.APPROVED, actor, null);
-      return f;
+      return { approved: f };
     });
+    if ('held' in outcome) throw amlHeld(outcome.held.id, outcome.held.amlHoldReason);
+    return outcome.approved;
   }
 
   async reject(id: string, reason: string, actor: Actor): Promise<Financing> {
