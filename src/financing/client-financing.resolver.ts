@@ -4,7 +4,7 @@ import { ClientKind } from '../clients/client.enums.js';
 import type { Context } from '../graphql/context.js';
 import { notFound } from '../graphql/errors.js';
 import { CreditLine } from './credit-line.entity.js';
-import { ChainExposure, ChainMemberExposure, DebtorExposure, ExposureService } from './exposure.service.js';
+import { ChainExposure, ChainMemberExposure, DebtorExposure } from './exposure.service.js';
 import { FinancingStatus } from './financing.enums.js';
 import { Financing } from './financing.entity.js';
 import { LedgerEntry } from './ledger-entry.entity.js';
@@ -40,12 +40,12 @@ export class ClientFinancingResolver {
 
   @FieldResolver(() => [DebtorExposure], { description: "Exposure per debtor across the client's financed receivables, largest first" })
   debtorExposure(@Root() client: Client, @Ctx() ctx: Context): Promise<DebtorExposure[]> {
-    return new ExposureService(ctx.em).debtors(client.id);
+    return ctx.loaders.financing.debtorExposure.load(client.id);
   }
 
   @FieldResolver(() => ChainExposure, { nullable: true, description: 'Core enterprises: exposure across their supply chain' })
-  chainExposure(@Root() client: Client, @Ctx() ctx: Context): Promise<ChainExposure> | null {
-    return client.kind === ClientKind.CORE_ENTERPRISE ? new ExposureService(ctx.em).chain(client.id) : null;
+  chainExposure(@Root() client: Client, @Ctx() ctx: Context): Promise<ChainExposure | null> | null {
+    return client.kind === ClientKind.CORE_ENTERPRISE ? ctx.loaders.financing.chainExposure.load(client.id) : null;
   }
 }
 

@@ -52,7 +52,7 @@ export class ChainExposure {
 
 const share = (part: Decimal, total: Decimal) => (total.isZero() ? ZERO : part.dividedBy(total).toDecimalPlaces(4, Decimal.ROUND_HALF_UP));
 
-/** Concentration measures. One or two statements per client asked about (not batched). */
+/** Concentration measures, for any number of clients at once (the loaders batch them). */
 export class ExposureService {
   constructor(private readonly em: EntityManager) {}
 
@@ -60,43 +60,73 @@ export class ExposureService {
     return this.em.getConnection().execute<T[]>(sql, params, 'all', this.em.getTransactionContext());
   }
 
-  async debtors(clientId: string): Promise<DebtorExposure[]> {
-    const rows = await this.all<{ debtor_id: string; receivables: number; amount: string }>(
-      `select r.debtor_id, count(*)::int as receivables, sum(r.amount)::text as amount
+  /** Per client: exposure per debtor across its receivables in approved and live deals, largest first. */
+  async debtorsOf(clientIds: readonly string[]): Promise<Map<string, DebtorExposure[]>> {
+    const out = new Map<string, DebtorExposure[]>();
+    if (!clientIds.length) return out;
+    const rows = await this.all<{ client_id: string; debtor_id: string; receivables: number; amount: string }>(
+      `select f.client_id, r.debtor_id, count(*)::int as receivables, sum(r.amount)::text as amount
          from receivable r join financing f on f.id = r.financing_id
-        where f.client_id = ? and f.status in (?)
-        group by r.debtor_id order by sum(r.amount) desc, r.debtor_id`,
-      [clientId, [...UTILIZING_STATUSES]],
+        where f.client_id in (?) and f.status in (?)
+        group by f.client_id, r.debtor_id
+        order by f.client_id, sum(r.amount) desc, r.debtor_id`,
+      [[...clientIds], [...UTILIZING_STATUSES]],
     );
-    const total = sum(rows.map((r) => new Decimal(r.amount)));
-    return rows.map((r) => ({ debtorId: r.debtor_id, receivables: r.receivables, amount: new Decimal(r.amount), share: share(new Decimal(r.amount), total) }));
+    for (const r of rows) {
+      const list = out.get(r.client_id) ?? [];
+      list.push({ debtorId: r.debtor_id, receivables: r.receivables, amount: new Decimal(r.amount), share: ZERO });
+      out.set(r.client_id, list);
+    }
+    for (const list of out.values()) {
+      const total = sum(list.map((d) => d.amount));
+      for (const d of list) d.share = share(d.amount, total);
+    }
+    return out;
   }
 
-  async chain(coreId: string): Promise<ChainExposure> {
+  /**
+   * Per core enterprise: exposure of the core and every linked counterparty (approved amounts
+   * plus outstanding principal), what of it is anchored on the core, and the receivables it owes.
+   */
+  async chainsOf(coreIds: readonly string[]): Promise<Map<string, ChainExposure>> {
+    const out = new Map<string, ChainExposure>();
+    if (!coreIds.length) return out;
+    const ids = [...coreIds];
     const statuses = [...UTILIZING_STATUSES];
-    const members = await this.all<{ client_id: string; deals: number; exposure: string }>(
-      `select f.client_id, count(*)::int as deals,
-              sum(case when f.status = 'APPROVED' then f.amount else f.outstanding_principal end)::text as exposure
-         from financing f
-        where f.status in (?)
-          and (f.client_id = ? or f.client_id in (select counterparty_id from supply_chain_link where core_enterprise_id = ?))
-        group by f.client_id
-        order by sum(case when f.status = 'APPROVED' then f.amount else f.outstanding_principal end) desc, f.client_id`,
-      [statuses, coreId, coreId],
+    const exposure = `sum(case when f.status = 'APPROVED' then f.amount else f.outstanding_principal end)`;
+    const members = await this.all<{ core_id: string; client_id: string; deals: number; exposure: string }>(
+      `select m.core_id, f.client_id, count(*)::int as deals, ${exposure}::text as exposure
+         from (select id as core_id, id as member_id from client where id in (?)
+               union
+               select core_enterprise_id, counterparty_id from supply_chain_link where core_enterprise_id in (?)) m
+         join financing f on f.client_id = m.member_id and f.status in (?)
+        group by m.core_id, f.client_id
+        order by m.core_id, ${exposure} desc, f.client_id`,
+      [ids, ids, statuses],
     );
-    const [extra] = await this.all<{ anchored: string; owed: string }>(
-      `select (select coalesce(sum(case when status = 'APPROVED' then amount else outstanding_principal end), 0)
-                 from financing where anchor_client_id = ? and status in (?))::text as anchored,
-              (select coalesce(sum(r.amount), 0) from receivable r join financing f on f.id = r.financing_id
-                where r.debtor_id = ? and f.status in (?))::text as owed`,
-      [coreId, statuses, coreId, statuses],
+    const anchored = await this.all<{ core_id: string; amount: string }>(
+      `select f.anchor_client_id as core_id, ${exposure}::text as amount
+         from financing f where f.anchor_client_id in (?) and f.status in (?) group by f.anchor_client_id`,
+      [ids, statuses],
     );
-    const total = sum(members.map((m) => new Decimal(m.exposure)));
-    return {
-      total,
-      anchored: new Decimal(extra?.anchored ?? 0),
-      receivablesOwed: new Decimal(extra?.owed ?? 0),
-      members: members.map((m) => ({ clientId: m.client_id, deals: m.deals, exposure: new Decimal(m.exposure), share: share(new Decimal(m.exposure), total) })),
-    };
+    const owed = await this.all<{ core_id: string; amount: string }>(
+      `select r.debtor_id as core_id, sum(r.amount)::text as amount
+         from receivable r join financing f on f.id = r.financing_id
+        where r.debtor_id in (?) and f.status in (?) group by r.debtor_id`,
+      [ids, statuses],
+    );
+    const anchoredOf = new Map(anchored.map((r) => [r.core_id, new Decimal(r.amount)]));
+    const owedOf = new Map(owed.map((r) => [r.core_id, new Decimal(r.amount)]));
+    for (const id of ids) {
+      const mine = members.filter((m) => m.core_id === id);
+      const total = sum(mine.map((m) => new Decimal(m.exposure)));
+      out.set(id, {
+        total,
+        anchored: anchoredOf.get(id) ?? ZERO,
+        receivablesOwed: owedOf.get(id) ?? ZERO,
+        members: mine.map((m) => ({ clientId: m.client_id, deals: m.deals, exposure: new Decimal(m.exposure), share: share(new Decimal(m.exposure), total) })),
+      });
+    }
+    return out;
   }
 }

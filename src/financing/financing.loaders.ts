@@ -6,6 +6,7 @@ import { CreditLine, CreditLineChange } from './credit-line.entity.js';
 import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from './financing.entity.js';
 import { ZERO } from './financing.rules.js';
 import { LedgerEntry } from './ledger-entry.entity.js';
+import { ExposureService, type ChainExposure, type DebtorExposure } from './exposure.service.js';
 import { utilizationOf } from './money.js';
 
 const validIds = (ids: readonly string[]) => [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
@@ -72,6 +73,18 @@ export function createFinancingLoaders(em: EntityManager) {
     return ids.map((id) => map.get(id.toLowerCase()) ?? ZERO);
   });
 
+  /** Exposure per debtor across a client's financed receivables. */
+  const debtorExposure = new DataLoader<string, DebtorExposure[]>(async (ids) => {
+    const map = await new ExposureService(em).debtorsOf(validIds(ids));
+    return ids.map((id) => map.get(id.toLowerCase()) ?? []);
+  });
+
+  /** A core enterprise's chain exposure (ask only for core enterprises). */
+  const chainExposure = new DataLoader<string, ChainExposure | null>(async (ids) => {
+    const map = await new ExposureService(em).chainsOf(validIds(ids));
+    return ids.map((id) => map.get(id.toLowerCase()) ?? null);
+  });
+
   const loaders = {
     financingById,
     creditLineById,
@@ -85,6 +98,8 @@ export function createFinancingLoaders(em: EntityManager) {
     bucketChanges,
     ledger,
     utilization,
+    debtorExposure,
+    chainExposure,
   };
   return {
     ...loaders,
