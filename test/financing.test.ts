@@ -405,6 +405,8 @@ describe('deal lifecycle', () => {
     // Then 10 days on 265 000: 363.01… → 363.01.
     expect((await hub.ok(Q, { id, d: daysAgo(10) })).financing).toEqual({ outstanding: '265000', accruedInterest: '363.01', daysPastDue: 0 });
 
+    const settle = await hub.ok<{ financing: { totalDue: string } }>(`query($id: ID!, $d: LocalDate) { financing(id: $id) { totalDue(asOf: $d) } }`, { id, d: daysAgo(10) });
+    expect(settle.financing.totalDue).toBe('265363.01');
     const over = await repay(id, '265363.02', daysAgo(10));
     expect([codeOf(over), fieldOf(over)]).toEqual(['BAD_USER_INPUT', 'input.amount']);
     expect(over.body.errors?.[0]?.message).toContain('265363.01 CNY is due');

@@ -54,18 +54,18 @@ export class DelinquencyService {
       };
       const schedules = group(schedule);
       const payments = group(repayments);
-      const deals_ = new FinancingService(tem);
+      const rules = new FinancingService(tem);
       const result: DelinquencyScanResult = { asOf, scanned: deals.length, becameOverdue: 0, cured: 0, bucketChanges: 0 };
       for (const f of deals) {
         const dpd = daysPastDue(scheduleRowsOf(schedules.get(f.id) ?? []), paymentsOf(payments.get(f.id) ?? []), asOf);
         if (dpd > 0 && (f.status === FinancingStatus.DISBURSED || f.status === FinancingStatus.RESTRUCTURED)) {
-          deals_.move(tem, f, FinancingStatus.OVERDUE, FinancingAction.BECAME_OVERDUE, actor, `${dpd} days past due on ${asOf}`);
+          rules.move(tem, f, FinancingStatus.OVERDUE, FinancingAction.BECAME_OVERDUE, actor, `${dpd} days past due on ${asOf}`);
           result.becameOverdue++;
         } else if (dpd === 0 && f.status === FinancingStatus.OVERDUE) {
-          deals_.cure(tem, f, actor);
+          rules.cure(tem, f, actor);
           result.cured++;
         }
-        if (deals_.rebucket(tem, f, dpd, asOf)) result.bucketChanges++;
+        if (rules.rebucket(tem, f, dpd, asOf)) result.bucketChanges++;
       }
       return result;
     });

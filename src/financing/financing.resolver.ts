@@ -166,6 +166,12 @@ export class FinancingResolver {
     return (await position(ctx, f, asOf)).accruedInterest;
   }
 
+  @FieldResolver(() => DecimalScalar, { description: 'Outstanding principal plus accrued interest as of the date: what would settle the deal' })
+  async totalDue(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
+    const p = await position(ctx, f, asOf);
+    return p.outstanding.plus(p.accruedInterest);
+  }
+
   @FieldResolver(() => Int, { description: 'Days since the earliest instalment not covered by principal repaid' })
   async daysPastDue(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<number> {
     return (await position(ctx, f, asOf)).daysPastDue;

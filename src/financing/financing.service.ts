@@ -38,7 +38,7 @@ import {
   type ScheduleRow,
 } from './financing.rules.js';
 import { LedgerEntry } from './ledger-entry.entity.js';
-import { currencyArg, dateArg, integerArg, moneyArg, utilizationOf, type Actor } from './money.js';
+import { currencyArg, dateArg, historyStamp, integerArg, moneyArg, utilizationOf, type Actor } from './money.js';
 
 /** Financing rules that come from configuration. */
 export interface FinancingPolicy {
@@ -529,7 +529,7 @@ export class FinancingService {
     if (to === f.recordedBucket) return false;
     const from = f.recordedBucket;
     f.recordedBucket = to;
-    tem.create(BucketChange, { financing: f, fromBucket: from, toBucket: to, daysPastDue: dpd, asOf });
+    tem.create(BucketChange, { financing: f, fromBucket: from, toBucket: to, daysPastDue: dpd, asOf, recordedAt: historyStamp() });
     recordFinancingEvent(tem, FinancingTopic.BUCKET_CHANGED, f.id, { financingId: f.id, clientId: f.client.id, from, to, daysPastDue: dpd, asOf });
     return true;
   }
@@ -543,7 +543,7 @@ export class FinancingService {
     actor: Actor,
     reason: string | null,
   ): void {
-    tem.create(FinancingTransition, { financing: f, action, fromStatus: from, toStatus: to, reason, actorName: actor.name, actorId: actor.id });
+    tem.create(FinancingTransition, { financing: f, action, fromStatus: from, toStatus: to, reason, actorName: actor.name, actorId: actor.id, at: historyStamp() });
     recordFinancingEvent(tem, FinancingTopic.TRANSITIONED, f.id, {
       financingId: f.id,
       clientId: f.client.id,

@@ -12,6 +12,17 @@ export interface Actor {
 
 export const SYSTEM_SCAN: Actor = { id: null, name: 'delinquency scan' };
 
+let lastStamp = 0;
+/**
+ * Now, but strictly later than the previous call in this process: history entries written in
+ * one transaction (a submission and its AML hold, a repayment and its cure) keep their order
+ * when listed by time.
+ */
+export function historyStamp(): Date {
+  lastStamp = Math.max(Date.now(), lastStamp + 1);
+  return new Date(lastStamp);
+}
+
 /** An amount of money: positive (or zero when `allowZero`), at most two decimals. */
 export function moneyArg(field: string, value: Decimal, { allowZero = false } = {}): Decimal {
   if (value.isNegative() || (!allowZero && value.isZero())) throw badInput(field, allowZero ? 'must not be negative' : 'must be positive');
