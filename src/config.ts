@@ -65,6 +65,14 @@ const postgresUrl: Parser<string> = (raw, name) => {
   return raw;
 };
 
+const aesKey: Parser<string> = (raw, name) => {
+  const v = raw.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || Buffer.from(v, 'base64').length !== 32) {
+    throw new ConfigError(name, 'must be 32 bytes in base64 (openssl rand -base64 32)');
+  }
+  return v;
+};
+
 const apiKey: Parser<string> = (raw, name) => {
   if (raw.length < 24) throw new ConfigError(name, 'must be at least 24 characters');
   return raw;
@@ -146,6 +154,40 @@ export const VARIABLES = {
     default: true,
     parse: bool,
   },
+  SECRETS_KEY: {
+    description: 'AES-256-GCM key (32 bytes, base64) encrypting logistics partners\' credentials and webhook secrets at rest; unset on the embedded database = generated and kept in `<DATA_DIR>/secrets.key` (mode 600); unset with `DATABASE_URL` = partners with credentials or secrets are refused',
+    secret: true,
+    parse: aesKey,
+  },
+  POLLER_ENABLED: {
+    description: 'poll logistics partners (DHL, Kuaidi100) for shipments that are due, in this process',
+    default: true,
+    parse: bool,
+  },
+  POLL_TICK_MS: {
+    description: 'how often the poller looks for shipments due a poll',
+    default: 1000,
+    parse: int(50, 600_000),
+  },
+  POLL_BATCH_SIZE: {
+    description: 'shipments one poller tick leases at most (leased with `FOR UPDATE SKIP LOCKED`: hubs sharing a database never poll the same one)',
+    default: 20,
+    parse: int(1, 1000),
+  },
+  POLL_CONCURRENCY: {
+    description: 'partner calls one poller makes at once',
+    default: 4,
+    parse: int(1, 100),
+  },
+  POLL_LEASE_SECONDS: {
+    description: 'how long a leased shipment stays with the hub that leased it (longer than a partner call may take)',
+    default: 120,
+    parse: int(10, 3600),
+  },
+  DEMO_PARTNER_SIM: {
+    description: 'run the partner simulator in-process on a loopback port, register its partners and shipments for demo clients, and let polls and pushes move them; default on for the embedded database with the demo seed, off otherwise',
+    parse: bool,
+  },
 } satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof VARIABLES;
@@ -166,6 +208,8 @@ export interface Config extends RawConfig {
   /** Embedded database mode (no `DATABASE_URL`). */
   embedded: boolean;
   seedDemo: boolean;
+  /** Run the partner simulator and the logistics demo in-process. */
+  demoPartnerSim: boolean;
 }
 
 /** Parses `env` (default `process.env`); throws `ConfigError` naming the first bad variable. */
@@ -189,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     introspection: raw.GRAPHQL_INTROSPECTION ?? !production,
     embedded: !raw.DATABASE_URL,
     seedDemo: raw.SEED_DEMO ?? !raw.DATABASE_URL,
+    demoPartnerSim: raw.DEMO_PARTNER_SIM ?? (!raw.DATABASE_URL && (raw.SEED_DEMO ?? true)),
   };
 }
 

@@ -15,6 +15,9 @@ import { getSchema } from './graphql/schema.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { describeDatabaseUrl } from './logger.js';
+import { Poller } from './logistics/poller.js';
+import { createLogisticsRuntime } from './logistics/runtime.js';
+import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
 
 export interface RunningHub {
   hub: Hub;
@@ -68,10 +71,24 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
       listenUrl: target.url,
       metrics,
     });
-    const hub: Hub = { config, orm, log, metrics, dispatcher };
+    // Partner secrets: SECRETS_KEY, else (embedded only) a key kept beside admin.key.
+    const secrets = SecretBox.fromKey(config.SECRETS_KEY ?? (embedded ? embeddedSecretsKey(config.dataDir) : null));
+    if (!secrets.available) log.warn('SECRETS_KEY is not set: logistics partners with credentials or webhook secrets cannot be registered');
+    const logistics = createLogisticsRuntime(orm, metrics, secrets);
+    const hub: Hub = { config, orm, log, metrics, dispatcher, logistics };
     await dispatcher.start();
     const delinquency = config.DELINQUENCY_SCAN_ENABLED
       ? new DelinquencyJob(orm, log.child({ component: 'delinquency' }), config.DELINQUENCY_SCAN_HOUR)
+      : null;
+    const poller = config.POLLER_ENABLED
+      ? new Poller(orm, log.child({ component: 'poller' }), logistics.clients, secrets, {
+          instanceId: logistics.instanceId,
+          batchSize: config.POLL_BATCH_SIZE,
+          concurrency: config.POLL_CONCURRENCY,
+          leaseSeconds: config.POLL_LEASE_SECONDS,
+          tickMs: config.POLL_TICK_MS,
+          metrics,
+        })
       : null;
     const http = await createHttpServer(hub, schema);
     await http.app.listen({ host: config.HOST, port: config.PORT });
@@ -79,6 +96,11 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const address = http.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+    // The logistics demo: the partner simulator in-process, its partners and shipments for demo clients.
+    const demo = config.demoPartnerSim
+      ? await (await import('./logistics/demo.js')).startLogisticsDemo(orm, secrets, baseUrl, config.dataDir, log.child({ component: 'logistics-demo' }))
+      : null;
+    poller?.start();
 
     const ormToClose = orm;
     let stopping: Promise<void> | null = null;
@@ -89,6 +111,8 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
       adminKeyFile,
       stop() {
         stopping ??= (async () => {
+          await poller?.stop();
+          await demo?.stop();
           await http.close();
           log.debug('HTTP and WebSocket servers closed');
           await delinquency?.stop();

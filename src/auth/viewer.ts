@@ -22,3 +22,11 @@ export const CREDIT_OFFICERS = [Role.ADMIN, Role.RISK_OFFICER] as const;
 export const COMPLIANCE_READERS = [Role.ADMIN, Role.RISK_OFFICER] as const;
 /** Every role, PARTNER included. */
 export const ANYONE = Object.values(Role);
+/** Logistics: shipments are read by the desk and by PARTNER keys (their own partner's only). */
+export const SHIPMENT_READERS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER, Role.VIEWER, Role.PARTNER] as const;
+/** Logistics: who registers shipments. */
+export const SHIPMENT_WRITERS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER] as const;
+/** Logistics: who may make the hub pull a shipment now. */
+export const SHIPMENT_REFRESHERS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER] as const;
+/** Logistics: partner keys push tracking. */
+export const PARTNERS = [Role.PARTNER] as const;

@@ -9,9 +9,13 @@ import { AmlWatchEntry, LoanPrimeRate } from '../financing/compliance.entity.js'
 import { CreditLine, CreditLineChange } from '../financing/credit-line.entity.js';
 import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from '../financing/financing.entity.js';
 import { LedgerEntry } from '../financing/ledger-entry.entity.js';
+import { LogisticsPartner } from '../logistics/partner.entity.js';
+import { Shipment, TrackingEventRecord } from '../logistics/shipment.entity.js';
+import { WebhookInbox } from '../logistics/webhook-inbox.entity.js';
 
 /** Every entity; explicit, so that start-up needs no file globbing. */
 export const ENTITIES = [ApiKey, OutboxEvent, Client, SupplyChainLink, Contact, Interaction, Feedback,
   CreditLine, CreditLineChange, Financing, Receivable, FinancingTransition, ScheduleInstalment, Repayment, BucketChange, LedgerEntry,
   LoanPrimeRate, AmlWatchEntry,
+  LogisticsPartner, Shipment, TrackingEventRecord, WebhookInbox,
 ];

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { OutboxDispatcher } from '../events/dispatcher.js';
 import type { Metrics } from '../http/metrics.js';
+import type { LogisticsRuntime } from '../logistics/runtime.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** Process-wide dependencies. */
@@ -13,6 +14,7 @@ export interface Hub {
   log: Logger;
   metrics: Metrics;
   dispatcher: OutboxDispatcher;
+  logistics: LogisticsRuntime;
 }
 
 /**

@@ -6,9 +6,10 @@ import { authChecker } from '../auth/auth-checker.js';
 import { AUTH_RESOLVERS } from '../auth/index.js';
 import { CLIENT_RESOLVERS } from '../clients/index.js';
 import { FINANCING_RESOLVERS } from '../financing/index.js';
+import { LOGISTICS_RESOLVERS } from '../logistics/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const RESOLVERS: NonEmptyArray<Function> = [...AUTH_RESOLVERS, ...CLIENT_RESOLVERS, ...FINANCING_RESOLVERS];
+const RESOLVERS: NonEmptyArray<Function> = [...AUTH_RESOLVERS, ...CLIENT_RESOLVERS, ...FINANCING_RESOLVERS, ...LOGISTICS_RESOLVERS];
 
 /**
  * type-graphql refuses to build a schema with subscriptions unless given a PubSub, even though

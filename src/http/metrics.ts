@@ -57,6 +57,55 @@ export function createMetrics() {
       labelNames: ['topic'] as const,
       registers: [registry],
     }),
+    partnerCalls: new Counter({
+      name: 'scf_partner_calls_total',
+      help: 'Logistics partner API calls by partner, operation and outcome (reason: why a failed one failed)',
+      labelNames: ['partner', 'operation', 'outcome', 'reason'] as const,
+      registers: [registry],
+    }),
+    partnerCallDuration: new Histogram({
+      name: 'scf_partner_call_duration_seconds',
+      help: 'Logistics partner API call latency, retries and waits included',
+      labelNames: ['partner', 'operation'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    partnerRetries: new Counter({
+      name: 'scf_partner_call_retries_total',
+      help: 'Retried attempts of logistics partner API calls',
+      labelNames: ['partner', 'operation'] as const,
+      registers: [registry],
+    }),
+    partnerCircuit: new Gauge({
+      name: 'scf_partner_circuit_state',
+      help: "A partner's circuit breaker: 0 closed, 1 half-open, 2 open",
+      labelNames: ['partner'] as const,
+      registers: [registry],
+    }),
+    pollLag: new Gauge({
+      name: 'scf_poll_lag_seconds',
+      help: 'How late the poller picked up the most overdue shipment of its last batch, by partner',
+      labelNames: ['partner'] as const,
+      registers: [registry],
+    }),
+    polls: new Counter({
+      name: 'scf_polls_total',
+      help: 'Shipment polls by partner and outcome (ok, not-found-yet, quota, failed)',
+      labelNames: ['partner', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhooks: new Counter({
+      name: 'scf_webhooks_total',
+      help: 'Partner pushes on /webhooks/:partnerCode by partner and outcome',
+      labelNames: ['partner', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhookRefusals: new Counter({
+      name: 'scf_webhook_refusals_total',
+      help: 'Refused partner pushes by partner and reason (unknown-partner, no-secret, missing-signature, bad-signature, stale-timestamp, malformed, …)',
+      labelNames: ['partner', 'reason'] as const,
+      registers: [registry],
+    }),
   };
 }
 

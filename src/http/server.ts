@@ -12,6 +12,7 @@ import { formatError, isDomainError } from '../graphql/errors.js';
 import { limitRules, validateWithLimits } from '../graphql/limits.js';
 import { migrationsApplied } from '../db/orm.js';
 import { queriesInScope, runInQueryScope } from '../db/query-scope.js';
+import { webhookRoutes } from './webhooks.js';
 
 /** Largest accepted request body (HTTP) and WebSocket message. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -120,6 +121,8 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+
+  await webhookRoutes(app, hub);
 
   // ---- GraphQL over WebSocket (graphql-transport-ws), same port and path ----
   const wss = new WebSocketServer({ server: app.server, path: '/graphql', maxPayload: MAX_BODY_BYTES });

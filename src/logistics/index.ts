@@ -1,4 +1,21 @@
-/** The logistics domain's transport and mapping layer: what the services, webhooks and poller build on. */
+import type { NonEmptyArray } from 'type-graphql';
+import { LogisticsPartnerResolver } from './partner.resolver.js';
+import { ShipmentUpdatedResolver } from './shipment-updated.resolver.js';
+import { ClientShipmentsResolver, FinancingShipmentsResolver, ShipmentResolver } from './shipment.resolver.js';
+import { WebhookInboxResolver } from './webhook.resolver.js';
+
+/** The logistics domain's resolvers, for the schema. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const LOGISTICS_RESOLVERS: NonEmptyArray<Function> = [
+  LogisticsPartnerResolver,
+  ShipmentResolver,
+  ClientShipmentsResolver,
+  FinancingShipmentsResolver,
+  ShipmentUpdatedResolver,
+  WebhookInboxResolver,
+];
+
+/** The transport and mapping layer: what the services, webhooks and poller build on. */
 export * from './tracking.js';
 export { PartnerPayloadError, type MapContext } from './partners/common/payload.js';
 export { CircuitBreaker, type CircuitState, type CircuitBreakerOptions } from './partners/common/circuit-breaker.js';

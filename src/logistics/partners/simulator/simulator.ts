@@ -84,6 +84,8 @@ export interface PartnerSimulatorOptions {
   autoPushMs?: number;
   /** Real clock, for tests. */
   now?: () => number;
+  /** Real time (ms) the timeline started (default: now). A restarted simulator given its first start time continues the same story. */
+  startedAt?: number;
   log?: (line: string) => void;
 }
 
@@ -180,7 +182,7 @@ export async function startPartnerSimulator(opts: PartnerSimulatorOptions = {}):
 
   // The simulated clock (see the module comment). Minutes are whole so rendered times are too.
   const horizonMin = Math.max(60, ...script.flatMap((s) => [...s.steps.map((st) => st.atMin), s.etaMin ?? 0, s.abortAtMin ?? 0])) + 60;
-  const realStart = now();
+  const realStart = opts.startedAt ?? now();
   const simEpoch = Math.floor((realStart - horizonMin * 60_000) / 60_000) * 60_000;
   let advancedMs = 0;
   const simNow = () => simEpoch + (now() - realStart) * speed + advancedMs;

@@ -1,0 +1,144 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { mapUniqueViolation, requiredText } from '../clients/client.validation.js';
+import { badInput, conflict, DomainError } from '../graphql/errors.js';
+import type { RegisterLogisticsPartnerInput } from './logistics.inputs.js';
+import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
+import { SecretsUnavailableError, type SecretBox } from './secrets.js';
+import { PartnerKind } from './tracking.js';
+
+/** What a partner's credentials hold, by kind (API.md). */
+export interface PartnerCredentials {
+  apiKey?: string;
+  /** DHL: the default `service` to ask for. */
+  service?: string;
+  customer?: string;
+  key?: string;
+}
+
+const REQUIRED_CREDENTIALS: Readonly<Record<PartnerKind, readonly (keyof PartnerCredentials)[]>> = {
+  DHL: ['apiKey'],
+  KUAIDI100: ['customer', 'key'],
+  AFTERSHIP: [],
+  GENERIC: [],
+};
+const ALLOWED_CREDENTIALS: Readonly<Record<PartnerKind, readonly (keyof PartnerCredentials)[]>> = {
+  DHL: ['apiKey', 'service'],
+  KUAIDI100: ['customer', 'key'],
+  AFTERSHIP: ['apiKey'],
+  GENERIC: [],
+};
+
+export const DEFAULT_API_BASE_URLS: Readonly<Partial<Record<PartnerKind, string>>> = {
+  DHL: 'https://api-eu.dhl.com',
+  KUAIDI100: 'https://poll.kuaidi100.com',
+};
+
+/** DHL: at most about 10 fetches per shipment per day (PARTNERS.md). */
+export const DEFAULT_POLL_INTERVAL_SECONDS: Readonly<Record<PartnerKind, number>> = {
+  DHL: 9000,
+  KUAIDI100: 1800,
+  AFTERSHIP: 3600,
+  GENERIC: 3600,
+};
+
+const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** The additional authenticated data that binds a sealed value to its partner and field. */
+const aad = (code: string, field: 'credentials' | 'webhookSecret') => `logistics_partner:${code}:${field}`;
+
+function credentialsArg(kind: PartnerKind, value: Record<string, unknown> | null | undefined): PartnerCredentials | null {
+  if (value === null || value === undefined) {
+    if (REQUIRED_CREDENTIALS[kind].length) throw badInput('input.credentials', `${kind} needs { ${REQUIRED_CREDENTIALS[kind].join(', ')} }`);
+    return null;
+  }
+  const out: PartnerCredentials = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!(ALLOWED_CREDENTIALS[kind] as readonly string[]).includes(k)) {
+      throw badInput(`input.credentials.${k}`, `is not a ${kind} credential (expected ${ALLOWED_CREDENTIALS[kind].join(', ') || 'none'})`);
+    }
+    if (typeof v !== 'string' || !v.trim() || v.length > 500) throw badInput(`input.credentials.${k}`, 'must be a non-empty string of at most 500 characters');
+    out[k as keyof PartnerCredentials] = v.trim();
+  }
+  for (const k of REQUIRED_CREDENTIALS[kind]) if (!out[k]) throw badInput(`input.credentials.${k}`, `is required for ${kind}`);
+  return Object.keys(out).length ? out : null;
+}
+
+function urlArg(field: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw badInput(field, 'must be an http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput(field, 'must be an http(s) URL');
+  if (url.username || url.password) throw badInput(field, 'must not carry credentials (use `credentials`)');
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** The sealed columns for a partner's credentials and webhook secret. */
+export function sealPartnerSecrets(secrets: SecretBox, code: string, credentials: PartnerCredentials | null, webhookSecret: string | null) {
+  return {
+    credentialsSealed: credentials ? secrets.seal(JSON.stringify(credentials), aad(code, 'credentials')) : null,
+    webhookSecretSealed: webhookSecret ? secrets.seal(webhookSecret, aad(code, 'webhookSecret')) : null,
+  };
+}
+
+export class PartnerService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  async register(input: RegisterLogisticsPartnerInput): Promise<LogisticsPartner> {
+    const code = input.code.trim();
+    if (!CODE_RE.test(code)) throw badInput('input.code', 'must be 1–64 letters, digits, "-" or "_", starting with a letter or digit');
+    const name = requiredText('input.name', input.name, 200);
+    const credentials = credentialsArg(input.kind, input.credentials);
+    const secret = input.webhookSecret ?? null;
+    if (secret !== null && (secret.length < 8 || secret.length > 500)) throw badInput('input.webhookSecret', 'must be 8 to 500 characters');
+    const defaultUrl = DEFAULT_API_BASE_URLS[input.kind];
+    const apiBaseUrl = input.apiBaseUrl ? urlArg('input.apiBaseUrl', input.apiBaseUrl) : (defaultUrl ?? null);
+    const interval = input.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS[input.kind];
+    if (!Number.isInteger(interval) || interval < 5 || interval > 7 * 86_400) throw badInput('input.pollIntervalSeconds', 'must be between 5 and 604800');
+    if ((credentials || secret) && !this.secrets.available) {
+      // Never store plaintext: a hub on PostgreSQL without SECRETS_KEY refuses.
+      throw new DomainError('BAD_USER_INPUT', new SecretsUnavailableError().message, credentials ? 'input.credentials' : 'input.webhookSecret');
+    }
+    return mapUniqueViolation(
+      () =>
+        this.em.transactional(async (tem) => {
+          if (await tem.count(LogisticsPartner, { code })) throw conflict(`a partner with code ${code} exists`, 'input.code');
+          const partner = tem.create(LogisticsPartner, {
+            code,
+            kind: input.kind,
+            name,
+            apiBaseUrl,
+            pollIntervalSeconds: interval,
+            ...sealPartnerSecrets(this.secrets, code, credentials, secret),
+          });
+          return partner;
+        }),
+      'logistics_partner_code_uidx',
+      () => conflict(`a partner with code ${code} exists`, 'input.code'),
+    );
+  }
+
+  /** The partner's decrypted credentials (for its client), or null when none are stored. */
+  credentialsOf(partner: Pick<LogisticsPartner, 'code' | 'credentialsSealed'>): PartnerCredentials | null {
+    if (!partner.credentialsSealed) return null;
+    return JSON.parse(this.secrets.open(partner.credentialsSealed, aad(partner.code, 'credentials'), `credentials of partner ${partner.code}`)) as PartnerCredentials;
+  }
+
+  /** The partner's decrypted webhook secret, or null (then every push is refused). */
+  webhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'webhookSecretSealed'>): string | null {
+    if (!partner.webhookSecretSealed) return null;
+    return this.secrets.open(partner.webhookSecretSealed, aad(partner.code, 'webhookSecret'), `webhook secret of partner ${partner.code}`);
+  }
+
+  /** Loads a partner fresh from the database (its sealed columns included). */
+  findWithSecrets(where: { code: string } | { id: string }): Promise<LogisticsPartner | null> {
+    return this.em.findOne(LogisticsPartner, where, { refresh: true });
+  }
+}
+
+export const isPullPartner = (p: Pick<LogisticsPartner, 'kind'>) => PULL_KINDS.has(p.kind);

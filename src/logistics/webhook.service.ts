@@ -1,0 +1,206 @@
+/**
+ * Partner pushes (`POST /webhooks/:partnerCode`): verification first over the raw bytes,
+ * failing closed; mapping; then the inbox row and the shipment change in one transaction, so
+ * that a push is acknowledged only once it is committed. Every push of a known partner leaves
+ * an inbox row: refused ones without their (unauthenticated) body, verified ones with it, so a
+ * push that failed to map can be re-processed after a fix.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { conflict, notFound } from '../graphql/errors.js';
+import { idArg } from '../clients/client.validation.js';
+import type { Metrics } from '../http/metrics.js';
+import { ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
+import { LogisticsPartner, PUSH_KINDS } from './partner.entity.js';
+import { PartnerService } from './partner.service.js';
+import { mapAfterShipWebhook } from './partners/aftership/aftership.mapper.js';
+import { verifyAfterShipWebhook } from './partners/aftership/aftership.signature.js';
+import { PartnerPayloadError } from './partners/common/payload.js';
+import { header, type RequestHeaders, type Verification } from './partners/common/signature.js';
+import { mapGenericPush } from './partners/generic/generic.mapper.js';
+import { verifyGenericPush } from './partners/generic/generic.signature.js';
+import { mapKuaidi100Push } from './partners/kuaidi100/kuaidi100.mapper.js';
+import { KUAIDI100_PUSH_ACK, kuaidi100PushNack, verifyKuaidi100Push } from './partners/kuaidi100/kuaidi100.signature.js';
+import { SecretDecryptError, type SecretBox } from './secrets.js';
+import { PartnerKind, TrackingSource, type TrackingUpdate } from './tracking.js';
+import { WebhookInbox, WebhookOutcome } from './webhook-inbox.entity.js';
+
+export interface WebhookAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** Headers kept with a push: enough for support, never a signature. */
+const KEPT_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-request-id', 'x-scf-timestamp'];
+
+function keptHeaders(headers: RequestHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const v = header(headers, name);
+    if (v !== undefined) out[name] = v.slice(0, 200);
+  }
+  return out;
+}
+
+function verify(kind: PartnerKind, raw: Buffer, headers: RequestHeaders, secret: string | null): Verification<unknown> {
+  switch (kind) {
+    case PartnerKind.KUAIDI100:
+      return verifyKuaidi100Push(raw, secret);
+    case PartnerKind.AFTERSHIP:
+      return verifyAfterShipWebhook(raw, headers, secret);
+    case PartnerKind.GENERIC:
+      return verifyGenericPush(raw, headers, secret);
+    case PartnerKind.DHL:
+      return { ok: false, reason: 'no-secret' };
+  }
+}
+
+/** Maps a verified push's raw bytes. Throws `PartnerPayloadError` when it cannot be read. */
+export function mapPush(partner: Pick<LogisticsPartner, 'kind' | 'code'>, raw: Buffer, receivedAt: Date): TrackingUpdate {
+  const ctx = { partner: partner.code, source: TrackingSource.PUSH, receivedAt };
+  const json = (): unknown => {
+    try {
+      return JSON.parse(raw.toString('utf8')) as unknown;
+    } catch (err) {
+      throw new PartnerPayloadError(partner.kind, `not valid JSON (${err instanceof Error ? err.message : 'parse error'})`, 'body');
+    }
+  };
+  switch (partner.kind) {
+    case PartnerKind.KUAIDI100: {
+      const param = new URLSearchParams(raw.toString('utf8')).get('param');
+      if (param === null) throw new PartnerPayloadError(partner.kind, 'missing', 'param');
+      return mapKuaidi100Push(param, ctx);
+    }
+    case PartnerKind.AFTERSHIP:
+      return mapAfterShipWebhook(json(), ctx);
+    case PartnerKind.GENERIC:
+      return mapGenericPush(json(), ctx);
+    case PartnerKind.DHL:
+      throw new PartnerPayloadError(partner.kind, 'DHL pushes are not supported');
+  }
+}
+
+export class WebhookService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly secrets: SecretBox,
+    private readonly log: Logger,
+    private readonly metrics?: Metrics,
+  ) {}
+
+  private answer(kind: PartnerKind | null, status: number, ok: Record<string, unknown>, error?: string): WebhookAnswer {
+    if (kind === PartnerKind.KUAIDI100) return { status, body: error === undefined ? KUAIDI100_PUSH_ACK : kuaidi100PushNack(error) };
+    return { status, body: error === undefined ? ok : { error } };
+  }
+
+  private refuse(code: string, reason: string): void {
+    this.metrics?.webhookRefusals.inc({ partner: code, reason });
+    this.metrics?.webhooks.inc({ partner: code, outcome: 'refused' });
+  }
+
+  async receive(partnerCode: string, raw: Buffer, headers: RequestHeaders): Promise<WebhookAnswer> {
+    const receivedAt = new Date();
+    const partners = new PartnerService(this.em, this.secrets);
+    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode) ? await partners.findWithSecrets({ code: partnerCode }) : null;
+    if (!partner || !partner.active || !PUSH_KINDS.has(partner.kind)) {
+      // Nothing is written for an unknown partner: a stranger must not be able to fill our tables.
+      this.refuse('unknown', 'unknown-partner');
+      return { status: 404, body: { error: `no partner ${partnerCode.slice(0, 64)} takes pushes here` } };
+    }
+    const kind = partner.kind;
+    const kept = keptHeaders(headers);
+
+    let secret: string | null;
+    try {
+      secret = partners.webhookSecretOf(partner);
+    } catch (err) {
+      if (!(err instanceof SecretDecryptError)) throw err;
+      this.log.error({ partner: partner.code }, err.message);
+      secret = null;
+    }
+    const verdict = verify(kind, raw, headers, secret);
+    if (!verdict.ok) {
+      this.refuse(partner.code, verdict.reason);
+      await this.inbox({ partnerCode: partner.code, headers: kept, outcome: WebhookOutcome.REFUSED, reason: verdict.reason, receivedAt });
+      // `malformed` here: the body is not in the shape that carries the signature (Kuaidi100 without `param`).
+      return this.answer(kind, verdict.reason === 'malformed' ? 400 : 401, {}, verdict.reason === 'malformed' ? 'malformed: no param form field' : `unauthorized: ${verdict.reason}`);
+    }
+
+    let update: TrackingUpdate;
+    try {
+      update = mapPush(partner, raw, receivedAt);
+    } catch (err) {
+      if (!(err instanceof PartnerPayloadError)) throw err;
+      this.refuse(partner.code, 'malformed');
+      await this.inbox({ partnerCode: partner.code, headers: kept, body: raw, outcome: WebhookOutcome.FAILED, reason: err.message.slice(0, 1000), receivedAt });
+      return this.answer(kind, 400, {}, `malformed: ${err.message}`);
+    }
+
+    try {
+      const result = await this.em.transactional(async (tem) => {
+        const r = await ingestTrackingUpdate(tem, partner, update, TrackingSource.PUSH, { now: receivedAt });
+        tem.create(WebhookInbox, {
+          partnerCode: partner.code,
+          headers: kept,
+          body: raw,
+          receivedAt,
+          outcome: r.shipment ? WebhookOutcome.PROCESSED : WebhookOutcome.UNMATCHED,
+          reason: r.shipment ? null : `no shipment ${normaliseTrackingNumber(update.trackingNumber)} registered for ${partner.code}`,
+          trackingNumber: normaliseTrackingNumber(update.trackingNumber).slice(0, 64),
+          shipmentId: r.shipment?.id ?? null,
+          processedAt: new Date(),
+          attempts: 1,
+        });
+        return r;
+      });
+      const outcome = result.shipment ? 'processed' : 'unmatched';
+      this.metrics?.webhooks.inc({ partner: partner.code, outcome });
+      // Unmatched pushes are acknowledged too: the partner would only retry the same bytes.
+      return this.answer(kind, 200, { status: outcome, newEvents: result.newEvents, duplicates: result.duplicates });
+    } catch (err) {
+      this.log.error({ err, partner: partner.code }, 'push could not be applied');
+      this.metrics?.webhooks.inc({ partner: partner.code, outcome: 'failed' });
+      await this.inbox({ partnerCode: partner.code, headers: kept, body: raw, outcome: WebhookOutcome.FAILED, reason: 'could not be applied (server error); the partner will retry', receivedAt }).catch(
+        () => undefined,
+      );
+      return this.answer(kind, 500, {}, 'temporarily unable to apply the push; retry later');
+    }
+  }
+
+  private async inbox(row: { partnerCode: string; headers: Record<string, string>; body?: Buffer; outcome: WebhookOutcome; reason: string; receivedAt: Date }): Promise<void> {
+    await this.em.transactional(async (tem) => {
+      tem.create(WebhookInbox, { ...row, body: row.body ?? null, attempts: row.outcome === WebhookOutcome.REFUSED ? 0 : 1 });
+    });
+  }
+
+  /** Maps and applies a kept push again (after a mapper fix, or once its shipment is registered). */
+  async reprocess(id: string): Promise<WebhookInbox> {
+    const inboxId = idArg('id', id);
+    const row = await this.em.findOne(WebhookInbox, { id: inboxId }, { populate: ['body'], refresh: true });
+    if (!row) throw notFound('WebhookInbox', id);
+    if (!row.body) throw conflict('a refused push keeps no body (it was never verified): ask the partner to send it again', 'id', { outcome: row.outcome });
+    const partner = await this.em.findOne(LogisticsPartner, { code: row.partnerCode });
+    if (!partner) throw notFound('LogisticsPartner', row.partnerCode);
+    const body = row.body;
+    return this.em.transactional(async (tem) => {
+      const locked = await tem.findOneOrFail(WebhookInbox, { id: inboxId }, { refresh: true });
+      locked.attempts += 1;
+      locked.processedAt = new Date();
+      let update: TrackingUpdate;
+      try {
+        update = mapPush(partner, body, row.receivedAt);
+      } catch (err) {
+        if (!(err instanceof PartnerPayloadError)) throw err;
+        locked.outcome = WebhookOutcome.FAILED;
+        locked.reason = err.message.slice(0, 1000);
+        return locked;
+      }
+      const r = await ingestTrackingUpdate(tem, partner, update, TrackingSource.PUSH);
+      locked.trackingNumber = normaliseTrackingNumber(update.trackingNumber).slice(0, 64);
+      locked.shipmentId = r.shipment?.id ?? null;
+      locked.outcome = r.shipment ? WebhookOutcome.PROCESSED : WebhookOutcome.UNMATCHED;
+      locked.reason = r.shipment ? null : `no shipment ${locked.trackingNumber} registered for ${partner.code}`;
+      return locked;
+    });
+  }
+}
