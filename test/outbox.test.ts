@@ -147,3 +147,29 @@ describe('outbox dispatcher', () => {
     expect(() => decodeEventCursor('not-a-cursor')).toThrow(/after/);
   });
 });
+
+describe('a live subscriber without a cursor', () => {
+  it.skipIf(!process.env.DATABASE_URL)(
+    'does not get an event committed before it subscribed, even when delivery of it was held back (PostgreSQL)',
+    async () => {
+      // An open writing transaction holds every later commit below the delivery horizon.
+      let release!: () => void;
+      const holding = new Promise<void>((r) => (release = r));
+      let started!: () => void;
+      const hasXid = new Promise<void>((r) => (started = r));
+      const blocker = hub.orm.em.fork().transactional(async (em: EntityManager) => {
+        await em.getConnection().execute('select pg_current_xact_id()', [], 'all', em.getTransactionContext());
+        started();
+        await holding;
+      });
+      await hasXid;
+      await commitEvent('held-before');
+      const live = collect(null, 2, 4000, 'held-');
+      await new Promise((r) => setTimeout(r, 300));
+      await commitEvent('held-after');
+      release();
+      await blocker;
+      expect(ids(await live)).toEqual(['held-after']);
+    },
+  );
+});

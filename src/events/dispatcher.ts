@@ -27,6 +27,28 @@ interface Row {
  */
 const SETTLED = `txid < pg_snapshot_xmin(pg_current_snapshot())`;
 
+/** A `pg_snapshot`: transactions below `xmin` are finished, from `xmax` on not yet started, `xip` in progress. */
+export interface Snapshot {
+  xmin: bigint;
+  xmax: bigint;
+  xip: Set<bigint>;
+}
+
+/** Parses the text form `xmin:xmax:xip,xip,…`. */
+export function parseSnapshot(text: string): Snapshot {
+  const [xmin, xmax, xip = ''] = text.split(':');
+  return {
+    xmin: BigInt(xmin!),
+    xmax: BigInt(xmax!),
+    xip: new Set(xip ? xip.split(',').map((x) => BigInt(x)) : []),
+  };
+}
+
+/** Whether transaction `txid` had committed (or aborted) when `snapshot` was taken (`pg_visible_in_snapshot`). */
+export function committedIn(snapshot: Snapshot, txid: bigint): boolean {
+  return txid < snapshot.xmin || (txid < snapshot.xmax && !snapshot.xip.has(txid));
+}
+
 const toEvent = (r: Row): DomainEvent => ({
   seq: r.seq,
   txid: r.txid,
@@ -207,6 +229,10 @@ export class OutboxDispatcher {
     after: Position | null,
     replayUpTo: Position,
   ): AsyncGenerator<DomainEvent, undefined> {
+    // A live-only subscriber gets what commits from now on. An event committed before it
+    // subscribed may still be held back (a slower transaction kept it below the horizon) and
+    // arrive later: the snapshot taken here tells such events apart, and they are skipped.
+    const before = after ? null : await this.currentSnapshot();
     // Everything delivered up to `replayUpTo` is replayed from the table; everything later arrives live.
     let last = after;
     if (after && comparePositions(after, replayUpTo) < 0) {
@@ -224,9 +250,15 @@ export class OutboxDispatcher {
     }
     for await (const e of queue) {
       if (last && comparePositions(positionOf(e), last) <= 0) continue;
+      if (before && committedIn(before, BigInt(e.txid))) continue;
       yield e;
     }
     return undefined;
+  }
+
+  private async currentSnapshot(): Promise<Snapshot> {
+    const [row] = await this.query<{ snapshot: string }>('select pg_current_snapshot()::text as snapshot');
+    return parseSnapshot(row!.snapshot);
   }
 
   /** Closes every live stream (their subscribers see completion) and stops tailing. */
