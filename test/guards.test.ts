@@ -85,6 +85,24 @@ describe("each role's reach", () => {
     expect(await code(role, open, { input: { clientId: client.createClient.id, limit: '1000', expiresAt } })).toBe(credit);
   });
 
+  it.each([
+    [Role.ADMIN, 'OK', 'OK', 'OK', 'FORBIDDEN'],
+    [Role.RELATIONSHIP_MANAGER, 'OK', 'OK', 'FORBIDDEN', 'FORBIDDEN'],
+    [Role.RISK_OFFICER, 'OK', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+    [Role.VIEWER, 'OK', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+    [Role.PARTNER, 'OK', 'FORBIDDEN', 'FORBIDDEN', 'OK'],
+  ])('%s: read shipments %s, register shipments %s, register partners %s, push tracking %s', async (role, read, register, partners, pushes) => {
+    if (!(await hub.ok<{ logisticsPartners: unknown[] }>('{ logisticsPartners { code } }')).logisticsPartners.length) {
+      await hub.ok(`mutation { registerLogisticsPartner(input: { code: "SF-EXPRESS", kind: GENERIC, name: "SF" }) { id } }`);
+      await hub.ok(`mutation($c: ID!) { registerShipment(input: { partnerCode: "SF-EXPRESS", trackingNumber: "GUARD-1", clientId: $c }) { id } }`, { c: clientId });
+    }
+    expect(await code(role, '{ shipments(first: 1) { totalCount } }')).toBe(read);
+    expect(await code(role, `mutation($c: ID!) { registerShipment(input: { partnerCode: "SF-EXPRESS", trackingNumber: "G-${role}", clientId: $c }) { id } }`, { c: clientId })).toBe(register);
+    expect(await code(role, `mutation { registerLogisticsPartner(input: { code: "p-${role}", kind: GENERIC, name: "P" }) { id } }`)).toBe(partners);
+    const push = `mutation { pushTrackingEvents(input: { partnerCode: "SF-EXPRESS", trackingNumber: "GUARD-1", events: [{ occurredAt: "2026-03-01T08:00:00+08:00", status: IN_TRANSIT }] }) { accepted } }`;
+    expect(await code(role, push)).toBe(pushes);
+  });
+
   it('lets risk officers and relationship managers change a status, not viewers or partners', async () => {
     expect(await code(Role.RISK_OFFICER, changeStatus, { input: { id: clientId, status: 'ACTIVE' } })).toBe('OK');
     expect(await code(Role.RELATIONSHIP_MANAGER, changeStatus, { input: { id: clientId, status: 'WATCHLIST' } })).toBe('OK');

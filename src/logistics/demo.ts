@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { Client } from '../clients/client.entity.js';
 import { ClientKind } from '../clients/client.enums.js';
 import { Financing } from '../financing/financing.entity.js';
-import { FinancingStatus } from '../financing/financing.enums.js';
+import { FinancingStatus, ProductKind } from '../financing/financing.enums.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
 import { sealPartnerSecrets, type PartnerCredentials } from './partner.service.js';
 import { defaultScript, type ScriptedShipment } from './partners/simulator/scenarios.js';
@@ -119,7 +119,11 @@ export async function startLogisticsDemo(orm: MikroORM, secrets: SecretBox, hubU
       // Shipments for demo clients: the first ones behind live financing deals.
       const deals = await tem.find(
         Financing,
-        { status: { $in: [FinancingStatus.DISBURSED, FinancingStatus.APPROVED, FinancingStatus.OVERDUE] } },
+        {
+          status: { $in: [FinancingStatus.DISBURSED, FinancingStatus.APPROVED, FinancingStatus.OVERDUE] },
+          // Deals financed by goods in transit or receivables from delivered goods.
+          product: { $in: [ProductKind.INVENTORY_FINANCING, ProductKind.PREPAYMENT_FINANCING, ProductKind.RECEIVABLES_FACTORING, ProductKind.REVERSE_FACTORING] },
+        },
         { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], limit: 5 },
       );
       const clients = await tem.find(Client, { kind: { $in: [ClientKind.SUPPLIER, ClientKind.DISTRIBUTOR] } }, { orderBy: [{ name: 'asc' }], limit: script.length });
