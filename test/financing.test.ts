@@ -66,7 +66,7 @@ interface LineRow {
 }
 const LINE_FIELDS = 'id limit utilized available status currency';
 
-async function openLine(clientId: string, limit = '1000000', key = riskKey): Promise<LineRow> {
+async function openLine(clientId: string, limit = '1000000.00', key = riskKey): Promise<LineRow> {
   const data = await hub.ok<{ openCreditLine: LineRow }>(
     `mutation($input: OpenCreditLineInput!) { openCreditLine(input: $input) { ${LINE_FIELDS} } }`,
     { input: { clientId, limit, expiresAt: nextYear() } },
@@ -110,7 +110,7 @@ async function repay(financingId: string, amount: string, date: string) {
 }
 
 /** A borrower with an open line of `limit`. */
-async function borrower(limit = '1000000', kind = 'SUPPLIER') {
+async function borrower(limit = '1000000.00', kind = 'SUPPLIER') {
   const client = await createClient(kind);
   const creditLine = await openLine(client.id, limit);
   return { client, creditLine };
@@ -127,22 +127,22 @@ async function eventsOf(aggregateId: string, topic?: string): Promise<OutboxEven
 
 describe('credit lines', () => {
   it('leaves exactly 599 999.90 available after 400 000.10 is disbursed from a line of 1 000 000', async () => {
-    const { client, creditLine } = await borrower('1000000');
+    const { client, creditLine } = await borrower('1000000.00');
     const id = await newDeal({ clientId: client.id, amount: '400000.10' });
-    expect((await line(creditLine.id)).available).toBe('1000000');
+    expect((await line(creditLine.id)).available).toBe('1000000.00');
     await approve(id);
     // Approval reserves the amount …
-    expect(await line(creditLine.id)).toMatchObject({ utilized: '400000.1', available: '599999.9' });
+    expect(await line(creditLine.id)).toMatchObject({ utilized: '400000.10', available: '599999.90' });
     await disburse(id);
     // … and disbursement turns it into outstanding principal: the same utilisation.
     const after = await line(creditLine.id);
-    expect(after.available).toBe('599999.9');
-    expect(after.utilized).toBe('400000.1');
-    expect(after.limit).toBe('1000000');
+    expect(after.available).toBe('599999.90');
+    expect(after.utilized).toBe('400000.10');
+    expect(after.limit).toBe('1000000.00');
   });
 
   it('keeps every limit change with its reason and author, and emits credit_line.changed', async () => {
-    const { creditLine } = await borrower('500000');
+    const { creditLine } = await borrower('500000.00');
     await hub.ok(
       `mutation($input: AdjustCreditLimitInput!) { adjustCreditLimit(input: $input) { limit } }`,
       { input: { creditLineId: creditLine.id, newLimit: '750000.50', reason: 'annual review: sales up 30%' } },
@@ -152,10 +152,10 @@ describe('credit lines', () => {
       `query($id: ID!) { creditLine(id: $id) { limit history { kind previousLimit newLimit reason actorName } } }`,
       { id: creditLine.id },
     );
-    expect(data.creditLine.limit).toBe('750000.5');
+    expect(data.creditLine.limit).toBe('750000.50');
     expect(data.creditLine.history).toEqual([
-      { kind: 'OPENED', previousLimit: null, newLimit: '500000', reason: null, actorName: 'test RISK_OFFICER' },
-      { kind: 'LIMIT_ADJUSTED', previousLimit: '500000', newLimit: '750000.5', reason: 'annual review: sales up 30%', actorName: 'test RISK_OFFICER' },
+      { kind: 'OPENED', previousLimit: null, newLimit: '500000.00', reason: null, actorName: 'test RISK_OFFICER' },
+      { kind: 'LIMIT_ADJUSTED', previousLimit: '500000.00', newLimit: '750000.50', reason: 'annual review: sales up 30%', actorName: 'test RISK_OFFICER' },
     ]);
     const events = await eventsOf(creditLine.id, 'credit_line.changed');
     expect(events.map((e) => e.payload.change)).toEqual(['OPENED', 'LIMIT_ADJUSTED']);
@@ -165,13 +165,13 @@ describe('credit lines', () => {
     const { client, creditLine } = await borrower();
     const res = await hub.gql(
       `mutation($input: AdjustCreditLimitInput!) { adjustCreditLimit(input: $input) { limit } }`,
-      { input: { creditLineId: creditLine.id, newLimit: '1', reason: '  ' } },
+      { input: { creditLineId: creditLine.id, newLimit: '1.00', reason: '  ' } },
       { key: riskKey },
     );
     expect([codeOf(res), fieldOf(res)]).toEqual(['BAD_USER_INPUT', 'input.reason']);
     const again = await hub.gql(
       `mutation($input: OpenCreditLineInput!) { openCreditLine(input: $input) { id } }`,
-      { input: { clientId: client.id, limit: '5', expiresAt: nextYear() } },
+      { input: { clientId: client.id, limit: '5.00', expiresAt: nextYear() } },
       { key: riskKey },
     );
     expect(codeOf(again)).toBe('CONFLICT');
@@ -179,14 +179,14 @@ describe('credit lines', () => {
 
   it('refuses deals against a frozen line until it is unfrozen, and an expired line altogether', async () => {
     const { client, creditLine } = await borrower();
-    const id = await newDeal({ clientId: client.id, amount: '1000' });
+    const id = await newDeal({ clientId: client.id, amount: '1000.00' });
     const freeze = `mutation($input: FreezeCreditLineInput!) { freezeCreditLine(input: $input) { status } }`;
     const unfreeze = `mutation($input: FreezeCreditLineInput!) { unfreezeCreditLine(input: $input) { status } }`;
     expect(await hub.ok(freeze, { input: { creditLineId: creditLine.id, reason: 'overdue tax filing' } }, riskKey)).toEqual({ freezeCreditLine: { status: 'FROZEN' } });
     const refused = await hub.gql(APPROVE, { id }, { key: riskKey });
     expect(codeOf(refused)).toBe('CONFLICT');
     expect(refused.body.errors?.[0]?.message).toContain('FROZEN');
-    expect(codeOf(await createFinancing({ clientId: client.id, amount: '10' }))).toBe('CONFLICT');
+    expect(codeOf(await createFinancing({ clientId: client.id, amount: '10.00' }))).toBe('CONFLICT');
     await hub.ok(unfreeze, { input: { creditLineId: creditLine.id, reason: 'filed' } }, riskKey);
     expect((await approve(id)).approveFinancing.status).toBe('APPROVED');
 
@@ -196,12 +196,12 @@ describe('credit lines', () => {
     const late = await hub.gql(DISBURSE, { id, at: null }, { key: rmKey });
     expect(codeOf(late)).toBe('CONFLICT');
     expect(late.body.errors?.[0]?.message).toContain('EXPIRED');
-    expect(codeOf(await createFinancing({ clientId: client.id, amount: '10' }))).toBe('CONFLICT');
+    expect(codeOf(await createFinancing({ clientId: client.id, amount: '10.00' }))).toBe('CONFLICT');
   });
 
   it('refuses an approval that does not fit, saying what is available and what is needed', async () => {
-    const { client } = await borrower('100000');
-    const first = await newDeal({ clientId: client.id, amount: '60000' });
+    const { client } = await borrower('100000.00');
+    const first = await newDeal({ clientId: client.id, amount: '60000.00' });
     const second = await newDeal({ clientId: client.id, amount: '40000.01' });
     await approve(first);
     const res = await hub.gql(APPROVE, { id: second }, { key: riskKey });
@@ -211,15 +211,15 @@ describe('credit lines', () => {
   });
 
   it('never lets twenty simultaneous approvals push utilized above the limit', async () => {
-    const { client, creditLine } = await borrower('100000');
+    const { client, creditLine } = await borrower('100000.00');
     // Twenty deals of 7 000: only fourteen fit in 100 000.
     const ids: string[] = [];
-    for (let i = 0; i < 20; i++) ids.push(await newDeal({ clientId: client.id, amount: '7000' }));
+    for (let i = 0; i < 20; i++) ids.push(await newDeal({ clientId: client.id, amount: '7000.00' }));
     const results = await Promise.all(ids.map((id) => hub.gql(APPROVE, { id }, { key: riskKey })));
     const codes = results.map((r) => codeOf(r) ?? 'OK');
     expect(codes.filter((c) => c === 'OK')).toHaveLength(14);
     expect(codes.filter((c) => c === 'CREDIT_LIMIT_EXCEEDED')).toHaveLength(6);
-    expect(await line(creditLine.id)).toMatchObject({ utilized: '98000', available: '2000' });
+    expect(await line(creditLine.id)).toMatchObject({ utilized: '98000.00', available: '2000.00' });
   });
 });
 
@@ -229,7 +229,7 @@ describe('createFinancing', () => {
   it('requires what each product needs, naming the missing piece', async () => {
     const core = await createClient('CORE_ENTERPRISE');
     const { client: supplier } = await borrower();
-    const { client: distributor } = await borrower('1000000', 'DISTRIBUTOR');
+    const { client: distributor } = await borrower('1000000.00', 'DISTRIBUTOR');
     await link(core.id, supplier.id, 'SUPPLIER');
     await link(core.id, distributor.id, 'DISTRIBUTOR');
     const stranger = await createClient('CORE_ENTERPRISE');
@@ -242,42 +242,42 @@ describe('createFinancing', () => {
         {
           clientId: supplier.id,
           product: 'RECEIVABLES_FACTORING',
-          receivables: [{ invoiceNumber: 'INV-1', debtorId: core.id, amount: '2000', dueDate: daysAgo(-30) }, { invoiceNumber: 'INV-2', debtorId: core.id, amount: '2000', dueDate: daysAgo(1) }],
+          receivables: [{ invoiceNumber: 'INV-1', debtorId: core.id, amount: '2000.00', dueDate: daysAgo(-30) }, { invoiceNumber: 'INV-2', debtorId: core.id, amount: '2000.00', dueDate: daysAgo(1) }],
         },
         'input.receivables[1].dueDate',
       ],
       [
-        { clientId: supplier.id, product: 'RECEIVABLES_FACTORING', receivables: [{ invoiceNumber: 'INV-1', debtorId: stranger.id, amount: '2000', dueDate: daysAgo(-30) }] },
+        { clientId: supplier.id, product: 'RECEIVABLES_FACTORING', receivables: [{ invoiceNumber: 'INV-1', debtorId: stranger.id, amount: '2000.00', dueDate: daysAgo(-30) }] },
         'input.receivables[0].debtorId',
       ],
       [
-        { clientId: supplier.id, product: 'RECEIVABLES_FACTORING', amount: '2500', receivables: [{ invoiceNumber: 'INV-1', debtorId: core.id, amount: '2000', dueDate: daysAgo(-30) }] },
+        { clientId: supplier.id, product: 'RECEIVABLES_FACTORING', amount: '2500.00', receivables: [{ invoiceNumber: 'INV-1', debtorId: core.id, amount: '2000.00', dueDate: daysAgo(-30) }] },
         'input.amount',
       ],
       [{ clientId: supplier.id, product: 'INVENTORY_FINANCING' }, 'input.pledgedGoods'],
       [{ clientId: distributor.id, product: 'PREPAYMENT_FINANCING', anchorClientId: core.id }, 'input.purchaseOrderNumber'],
       [{ clientId: supplier.id, product: 'PREPAYMENT_FINANCING', anchorClientId: core.id, purchaseOrderNumber: 'PO-1' }, 'input.product'],
       [{ clientId: supplier.id, product: 'FINANCIAL_LEASING' }, 'input.leasedAsset'],
-      [{ clientId: supplier.id, amount: '-5' }, 'input.amount'],
+      [{ clientId: supplier.id, amount: '-5.00' }, 'input.amount'],
       [{ clientId: supplier.id, amount: '10.001' }, 'input.amount'],
       [{ clientId: supplier.id, repaymentMethod: 'EQUAL_INSTALMENTS' }, 'input.instalments'],
     ];
     for (const [input, field] of cases) {
-      const res = await createFinancing({ amount: '1000', ...input });
+      const res = await createFinancing({ amount: '1000.00', ...input });
       expect([codeOf(res), fieldOf(res)], JSON.stringify(input)).toEqual(['BAD_USER_INPUT', field]);
     }
 
     // And with the pieces, every product goes through.
     const ok: Record<string, unknown>[] = [
       { clientId: supplier.id, product: 'REVERSE_FACTORING', anchorClientId: core.id },
-      { clientId: supplier.id, product: 'RECEIVABLES_FACTORING', receivables: [{ invoiceNumber: 'INV-9', debtorId: core.id, amount: '1000', dueDate: daysAgo(-60) }] },
+      { clientId: supplier.id, product: 'RECEIVABLES_FACTORING', receivables: [{ invoiceNumber: 'INV-9', debtorId: core.id, amount: '1000.00', dueDate: daysAgo(-60) }] },
       { clientId: supplier.id, product: 'INVENTORY_FINANCING', pledgedGoods: '1 200 t cold-rolled steel coil, warehouse 3' },
       { clientId: distributor.id, product: 'PREPAYMENT_FINANCING', anchorClientId: core.id, purchaseOrderNumber: 'PO-2026-0042' },
       { clientId: supplier.id, product: 'FINANCIAL_LEASING', leasedAsset: 'Haitian MA3800 injection moulding machine' },
       { clientId: supplier.id, product: 'CREDIT_LOAN', repaymentMethod: 'EQUAL_INSTALMENTS', instalments: 3 },
     ];
     for (const input of ok) {
-      const res = await createFinancing({ amount: '1000', ...input });
+      const res = await createFinancing({ amount: '1000.00', ...input });
       expect(res.body.errors, JSON.stringify(input)).toBeUndefined();
       expect(res.body.data?.createFinancing.status).toBe('SUBMITTED');
     }
@@ -285,15 +285,15 @@ describe('createFinancing', () => {
 
   it('refuses a rate above 4 × the one-year LPR in force on the contract date, naming the cap and the LPR', async () => {
     const { client } = await borrower();
-    const res = await createFinancing({ clientId: client.id, amount: '1000', annualRate: '0.1201', contractDate: '2025-06-03' });
+    const res = await createFinancing({ clientId: client.id, amount: '1000.00', annualRate: '0.1201', contractDate: '2025-06-03' });
     expect(codeOf(res)).toBe('RATE_CAP_EXCEEDED');
     expect(res.body.errors?.[0]?.message).toBe(
       'input.annualRate: 12.01% is above the cap of 12% = 4 × the one-year LPR of 3% in force since 2025-05-20 (contract date 2025-06-03)',
     );
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ cap: '0.12', lpr: '0.03', lprDate: '2025-05-20' });
     // The same rate was fine under the LPR of 3.10% (cap 12.4%).
-    expect(codeOf(await createFinancing({ clientId: client.id, amount: '1000', annualRate: '0.1201', contractDate: '2025-05-19' }))).toBeUndefined();
-    expect(codeOf(await createFinancing({ clientId: client.id, amount: '1000', annualRate: '0.12', contractDate: '2025-06-03' }))).toBeUndefined();
+    expect(codeOf(await createFinancing({ clientId: client.id, amount: '1000.00', annualRate: '0.1201', contractDate: '2025-05-19' }))).toBeUndefined();
+    expect(codeOf(await createFinancing({ clientId: client.id, amount: '1000.00', annualRate: '0.12', contractDate: '2025-06-03' }))).toBeUndefined();
   });
 
   it('uses an LPR an ADMIN adds from its effective date on', async () => {
@@ -303,7 +303,7 @@ describe('createFinancing', () => {
       input: { effectiveDate: date, rate: '0.02' },
     });
     expect(add.body.data).toEqual({ addLoanPrimeRate: { effectiveDate: date, rate: '0.02' } });
-    const res = await createFinancing({ clientId: client.id, amount: '1000', annualRate: '0.09', contractDate: date });
+    const res = await createFinancing({ clientId: client.id, amount: '1000.00', annualRate: '0.09', contractDate: date });
     expect(codeOf(res)).toBe('RATE_CAP_EXCEEDED');
     expect(res.body.errors?.[0]?.message).toContain(`LPR of 2% in force since ${date}`);
     const forbidden = await hub.gql(`mutation($input: AddLoanPrimeRateInput!) { addLoanPrimeRate(input: $input) { rate } }`, { input: { effectiveDate: daysAgo(1), rate: '0.01' } }, { key: riskKey });
@@ -316,7 +316,7 @@ describe('createFinancing', () => {
     await hub.ok(`mutation($input: AddAmlWatchEntryInput!) { addAmlWatchEntry(input: $input) { id } }`, {
       input: { unifiedSocialCreditCode: code, reason: 'sanctions list match' },
     });
-    const created = await createFinancing({ clientId: client.id, amount: '1000' });
+    const created = await createFinancing({ clientId: client.id, amount: '1000.00' });
     expect(created.body.data?.createFinancing).toMatchObject({ status: 'SUBMITTED', amlHold: true });
     const id = created.body.data!.createFinancing.id;
     expect(codeOf(await hub.gql(APPROVE, { id }, { key: riskKey }))).toBe('AML_HOLD');
@@ -336,7 +336,7 @@ describe('createFinancing', () => {
 describe('AML screening at approval', () => {
   it('holds a submitted deal whose client was listed after submission, and keeps the hold', async () => {
     const { client } = await borrower();
-    const id = await newDeal({ clientId: client.id, amount: '1000' });
+    const id = await newDeal({ clientId: client.id, amount: '1000.00' });
     await hub.ok(`mutation($input: AddAmlWatchEntryInput!) { addAmlWatchEntry(input: $input) { id } }`, {
       input: { name: client.name.toUpperCase(), reason: 'listed after submission' },
     });
@@ -356,7 +356,7 @@ describe('AML screening at approval', () => {
 describe('deal lifecycle', () => {
   it('records every transition with who, when and why, and refuses illegal ones naming the current state', async () => {
     const { client } = await borrower();
-    const id = await newDeal({ clientId: client.id, amount: '5000' });
+    const id = await newDeal({ clientId: client.id, amount: '5000.00' });
     const rejected = await hub.ok<{ rejectFinancing: { status: string } }>(
       `mutation($id: ID!) { rejectFinancing(id: $id, reason: "incomplete financial statements") { status } }`,
       { id },
@@ -368,7 +368,7 @@ describe('deal lifecycle', () => {
     expect(again.body.errors?.[0]?.message).toBe('financing is REJECTED, cannot become APPROVED; that status is final');
     expect(again.body.errors?.[0]?.extensions?.current).toBe('REJECTED');
 
-    const other = await newDeal({ clientId: client.id, amount: '5000' });
+    const other = await newDeal({ clientId: client.id, amount: '5000.00' });
     const early = await hub.gql(DISBURSE, { id: other, at: null }, { key: rmKey });
     expect(codeOf(early)).toBe('CONFLICT');
     expect(early.body.errors?.[0]?.message).toContain('financing is SUBMITTED');
@@ -392,18 +392,18 @@ describe('deal lifecycle', () => {
   it('accrues simple interest actual/365, takes interest first, refuses over-payment and ends REPAID', async () => {
     const { client, creditLine } = await borrower();
     const start = daysAgo(40);
-    const id = await newDeal({ clientId: client.id, amount: '365000', annualRate: '0.05', tenorDays: 60, contractDate: start });
+    const id = await newDeal({ clientId: client.id, amount: '365000.00', annualRate: '0.05', tenorDays: 60, contractDate: start });
     await approve(id);
     await disburse(id, start);
 
     // 20 days on 365 000 at 5%: 1 000.00 interest.
     const Q = `query($id: ID!, $d: LocalDate) { financing(id: $id) { outstanding(asOf: $d) accruedInterest(asOf: $d) daysPastDue(asOf: $d) } }`;
-    expect((await hub.ok(Q, { id, d: daysAgo(20) })).financing).toEqual({ outstanding: '365000', accruedInterest: '1000', daysPastDue: 0 });
+    expect((await hub.ok(Q, { id, d: daysAgo(20) })).financing).toEqual({ outstanding: '365000.00', accruedInterest: '1000.00', daysPastDue: 0 });
 
-    const part = await repay(id, '101000', daysAgo(20));
-    expect(part.body.data?.recordRepayment).toEqual({ amount: '101000', interest: '1000', principal: '100000', financing: { status: 'DISBURSED' } });
+    const part = await repay(id, '101000.00', daysAgo(20));
+    expect(part.body.data?.recordRepayment).toEqual({ amount: '101000.00', interest: '1000.00', principal: '100000.00', financing: { status: 'DISBURSED' } });
     // Then 10 days on 265 000: 363.01… → 363.01.
-    expect((await hub.ok(Q, { id, d: daysAgo(10) })).financing).toEqual({ outstanding: '265000', accruedInterest: '363.01', daysPastDue: 0 });
+    expect((await hub.ok(Q, { id, d: daysAgo(10) })).financing).toEqual({ outstanding: '265000.00', accruedInterest: '363.01', daysPastDue: 0 });
 
     const settle = await hub.ok<{ financing: { totalDue: string } }>(`query($id: ID!, $d: LocalDate) { financing(id: $id) { totalDue(asOf: $d) } }`, { id, d: daysAgo(10) });
     expect(settle.financing.totalDue).toBe('265363.01');
@@ -413,7 +413,7 @@ describe('deal lifecycle', () => {
 
     const rest = await repay(id, '265363.01', daysAgo(10));
     expect(rest.body.data?.recordRepayment.financing.status).toBe('REPAID');
-    expect(await line(creditLine.id)).toMatchObject({ utilized: '0', available: '1000000' });
+    expect(await line(creditLine.id)).toMatchObject({ utilized: '0.00', available: '1000000.00' });
 
     const ledger = await hub.ok<{ client: { transactions: { kind: string; amount: string }[] } }>(
       `query($id: ID!) { client(id: $id) { transactions { kind amount currency description occurredAt } } }`,
@@ -421,8 +421,8 @@ describe('deal lifecycle', () => {
     );
     expect(ledger.client.transactions.map((t) => [t.kind, t.amount])).toEqual([
       ['REPAYMENT', '265363.01'],
-      ['REPAYMENT', '101000'],
-      ['DISBURSEMENT', '365000'],
+      ['REPAYMENT', '101000.00'],
+      ['DISBURSEMENT', '365000.00'],
     ]);
     const repaid = await eventsOf(id, 'financing.repayment_recorded');
     expect(repaid.map((e) => e.payload.principal)).toEqual(['100000.00', '265000.00']);
@@ -430,7 +430,7 @@ describe('deal lifecycle', () => {
 
   it('books the arrangement fee on the ledger at disbursement', async () => {
     const { client } = await borrower();
-    const id = await newDeal({ clientId: client.id, amount: '10000', fee: '150.50' });
+    const id = await newDeal({ clientId: client.id, amount: '10000.00', fee: '150.50' });
     await approve(id);
     await disburse(id);
     const data = await hub.ok<{ client: { transactions: { kind: string; amount: string }[] } }>(
@@ -438,8 +438,8 @@ describe('deal lifecycle', () => {
       { id: client.id },
     );
     expect(data.client.transactions.map((t) => [t.kind, t.amount]).sort()).toEqual([
-      ['DISBURSEMENT', '10000'],
-      ['FEE', '150.5'],
+      ['DISBURSEMENT', '10000.00'],
+      ['FEE', '150.50'],
     ]);
   });
 
@@ -448,7 +448,7 @@ describe('deal lifecycle', () => {
     const start = daysAgo(100);
     const id = await newDeal({
       clientId: client.id,
-      amount: '90000',
+      amount: '90000.00',
       tenorDays: 60,
       contractDate: start,
       repaymentMethod: 'EQUAL_INSTALMENTS',
@@ -461,9 +461,9 @@ describe('deal lifecycle', () => {
     type Data = { financing: { schedule: { seq: number; dueDate: string; principal: string }[]; daysPastDue: number; delinquencyBucket: string } };
     const at20 = await hub.ok<Data>(Q, { id, d: addDays(start, 20) });
     expect(at20.financing.schedule).toEqual([
-      { seq: 1, dueDate: addDays(start, 20), principal: '30000' },
-      { seq: 2, dueDate: addDays(start, 40), principal: '30000' },
-      { seq: 3, dueDate: addDays(start, 60), principal: '30000' },
+      { seq: 1, dueDate: addDays(start, 20), principal: '30000.00' },
+      { seq: 2, dueDate: addDays(start, 40), principal: '30000.00' },
+      { seq: 3, dueDate: addDays(start, 60), principal: '30000.00' },
     ]);
     expect([at20.financing.daysPastDue, at20.financing.delinquencyBucket]).toEqual([0, 'CURRENT']);
     const at21 = await hub.ok<Data>(Q, { id, d: addDays(start, 21) });
@@ -479,7 +479,7 @@ describe('runDelinquencyScan', () => {
   it('moves late deals to OVERDUE, records bucket changes with events, and a catch-up payment cures them', async () => {
     const { client } = await borrower();
     const start = daysAgo(50);
-    const id = await newDeal({ clientId: client.id, amount: '20000', tenorDays: 30, contractDate: start });
+    const id = await newDeal({ clientId: client.id, amount: '20000.00', tenorDays: 30, contractDate: start });
     await approve(id);
     await disburse(id, start);
     const SCAN = `mutation($d: LocalDate) { runDelinquencyScan(asOf: $d) { asOf scanned becameOverdue cured bucketChanges } }`;
@@ -500,7 +500,7 @@ describe('runDelinquencyScan', () => {
     expect(overdue.financing.history.at(-1)).toMatchObject({ action: 'BECAME_OVERDUE', reason: `1 days past due on ${addDays(start, 31)}` });
 
     // Paying the principal plus the interest cures it (and REPAID here, since it is all of it).
-    const due = await hub.gql(REPAY, { input: { financingId: id, amount: '999999', paidAt: at(TODAY) } }, { key: rmKey });
+    const due = await hub.gql(REPAY, { input: { financingId: id, amount: '999999.00', paidAt: at(TODAY) } }, { key: rmKey });
     const total = String(due.body.errors?.[0]?.extensions?.due);
     const paid = await repay(id, total, TODAY);
     expect(paid.body.data?.recordRepayment.financing.status).toBe('REPAID');
@@ -511,14 +511,14 @@ describe('runDelinquencyScan', () => {
   it('cures a partly late deal back to DISBURSED once the arrears are paid', async () => {
     const { client } = await borrower();
     const start = daysAgo(30);
-    const id = await newDeal({ clientId: client.id, amount: '20000', tenorDays: 40, contractDate: start, repaymentMethod: 'EQUAL_INSTALMENTS', instalments: 2 });
+    const id = await newDeal({ clientId: client.id, amount: '20000.00', tenorDays: 40, contractDate: start, repaymentMethod: 'EQUAL_INSTALMENTS', instalments: 2 });
     await approve(id);
     await disburse(id, start);
     await hub.ok(`mutation($d: LocalDate) { runDelinquencyScan(asOf: $d) { scanned } }`, { d: TODAY });
     expect((await hub.ok<{ financing: { status: string } }>(`query($id: ID!) { financing(id: $id) { status } }`, { id })).financing.status).toBe('OVERDUE');
     // 10 000 principal due on day 20, plus 30 days' interest on 20 000 at 3.65% = 60.
-    const paid = await repay(id, '10060', TODAY);
-    expect(paid.body.data?.recordRepayment).toMatchObject({ interest: '60', principal: '10000', financing: { status: 'DISBURSED' } });
+    const paid = await repay(id, '10060.00', TODAY);
+    expect(paid.body.data?.recordRepayment).toMatchObject({ interest: '60.00', principal: '10000.00', financing: { status: 'DISBURSED' } });
   });
 });
 
@@ -526,10 +526,10 @@ describe('restructureFinancing', () => {
   it('re-schedules the remainder from today and keeps the old schedule', async () => {
     const { client } = await borrower();
     const start = daysAgo(40);
-    const id = await newDeal({ clientId: client.id, amount: '60000', tenorDays: 30, contractDate: start });
+    const id = await newDeal({ clientId: client.id, amount: '60000.00', tenorDays: 30, contractDate: start });
     await approve(id);
     await disburse(id, start);
-    await repay(id, '20000', daysAgo(35));
+    await repay(id, '20000.00', daysAgo(35));
     const res = await hub.ok<{ restructureFinancing: { status: string; scheduleVersion: number; maturityDate: string; daysPastDue: number; schedule: { version: number; dueDate: string; principal: string }[]; scheduleHistory: { version: number }[] } }>(
       `mutation($input: RestructureFinancingInput!) { restructureFinancing(input: $input) {
         status scheduleVersion maturityDate daysPastDue schedule { version dueDate principal } scheduleHistory { version } } }`,
@@ -565,35 +565,35 @@ describe('concentration', () => {
     const f1 = await newDeal({
       clientId: supplier.id,
       product: 'RECEIVABLES_FACTORING',
-      amount: '50000',
+      amount: '50000.00',
       receivables: [
-        { invoiceNumber: 'A-1', debtorId: core.id, amount: '30000', dueDate: due },
-        { invoiceNumber: 'A-2', debtorId: core.id, amount: '30000', dueDate: due },
-        { invoiceNumber: 'A-3', debtorId: otherCore.id, amount: '20000', dueDate: due },
+        { invoiceNumber: 'A-1', debtorId: core.id, amount: '30000.00', dueDate: due },
+        { invoiceNumber: 'A-2', debtorId: core.id, amount: '30000.00', dueDate: due },
+        { invoiceNumber: 'A-3', debtorId: otherCore.id, amount: '20000.00', dueDate: due },
       ],
     });
     await approve(f1);
-    const f2 = await newDeal({ clientId: supplier2.id, product: 'REVERSE_FACTORING', anchorClientId: core.id, amount: '25000' });
+    const f2 = await newDeal({ clientId: supplier2.id, product: 'REVERSE_FACTORING', anchorClientId: core.id, amount: '25000.00' });
     await approve(f2);
     await disburse(f2);
-    await newDeal({ clientId: supplier2.id, amount: '99999' }); // submitted only: no exposure
+    await newDeal({ clientId: supplier2.id, amount: '99999.00' }); // submitted only: no exposure
 
     const d = await hub.ok<{ client: { debtorExposure: { debtor: { id: string }; receivables: number; amount: string; share: string }[] } }>(
       `query($id: ID!) { client(id: $id) { debtorExposure { debtor { id } receivables amount share } } }`,
       { id: supplier.id },
     );
     expect(d.client.debtorExposure).toEqual([
-      { debtor: { id: core.id }, receivables: 2, amount: '60000', share: '0.75' },
-      { debtor: { id: otherCore.id }, receivables: 1, amount: '20000', share: '0.25' },
+      { debtor: { id: core.id }, receivables: 2, amount: '60000.00', share: '0.75' },
+      { debtor: { id: otherCore.id }, receivables: 1, amount: '20000.00', share: '0.25' },
     ]);
     const c = await hub.ok<{ client: { chainExposure: { total: string; anchored: string; receivablesOwed: string; members: { client: { id: string }; deals: number; exposure: string }[] } } }>(
       `query($id: ID!) { client(id: $id) { chainExposure { total anchored receivablesOwed members { client { id } deals exposure share } } } }`,
       { id: core.id },
     );
-    expect(c.client.chainExposure).toMatchObject({ total: '75000', anchored: '25000', receivablesOwed: '60000' });
+    expect(c.client.chainExposure).toMatchObject({ total: '75000.00', anchored: '25000.00', receivablesOwed: '60000.00' });
     expect(c.client.chainExposure.members.map((m) => [m.client.id, m.deals, m.exposure])).toEqual([
-      [supplier.id, 1, '50000'],
-      [supplier2.id, 1, '25000'],
+      [supplier.id, 1, '50000.00'],
+      [supplier2.id, 1, '25000.00'],
     ]);
   });
 });
@@ -601,15 +601,15 @@ describe('concentration', () => {
 describe('financing roles', () => {
   it('lets viewers read but not write, and relationship managers originate but not approve', async () => {
     const { client, creditLine } = await borrower();
-    const id = await newDeal({ clientId: client.id, amount: '1000' });
+    const id = await newDeal({ clientId: client.id, amount: '1000.00' });
     const read = await hub.gql(`query($id: ID!) { financing(id: $id) { status client { name } creditLine { available } } }`, { id }, { key: viewerKey });
     expect(read.body.errors).toBeUndefined();
     expect(codeOf(await hub.gql(APPROVE, { id }, { key: rmKey }))).toBe('FORBIDDEN');
     expect(codeOf(await hub.gql(APPROVE, { id }, { key: viewerKey }))).toBe('FORBIDDEN');
-    expect(codeOf(await hub.gql(CREATE, { input: { clientId: client.id, product: 'CREDIT_LOAN', amount: '1', annualRate: '0.03', tenorDays: 30 } }, { key: riskKey }))).toBe('FORBIDDEN');
+    expect(codeOf(await hub.gql(CREATE, { input: { clientId: client.id, product: 'CREDIT_LOAN', amount: '1.00', annualRate: '0.03', tenorDays: 30 } }, { key: riskKey }))).toBe('FORBIDDEN');
     const adjust = await hub.gql(
       `mutation($input: AdjustCreditLimitInput!) { adjustCreditLimit(input: $input) { limit } }`,
-      { input: { creditLineId: creditLine.id, newLimit: '2', reason: 'x' } },
+      { input: { creditLineId: creditLine.id, newLimit: '2.00', reason: 'x' } },
       { key: rmKey },
     );
     expect(codeOf(adjust)).toBe('FORBIDDEN');
@@ -620,7 +620,7 @@ describe('financing roles', () => {
 describe('rate cap policy from configuration', () => {
   it('lets any rate through with RATE_CAP_POLICY=NONE, and applies RATE_CAP_LPR_MULTIPLE otherwise', async () => {
     const uncapped = await startTestHub({ RATE_CAP_POLICY: 'NONE' });
-    const tighter = await startTestHub({ RATE_CAP_LPR_MULTIPLE: '2.5' });
+    const tighter = await startTestHub({ RATE_CAP_LPR_MULTIPLE: '2.50' });
     try {
       for (const [h, rate, expected] of [
         [uncapped, '0.36', undefined],
@@ -631,10 +631,10 @@ describe('rate cap policy from configuration', () => {
           input: { name: `Policy ${++serial}`, kind: 'SUPPLIER', industry: 'TEXTILES', unifiedSocialCreditCode: usccFromNumber(900_000 + serial), status: 'ACTIVE' },
         });
         await h.ok(`mutation($input: OpenCreditLineInput!) { openCreditLine(input: $input) { id } }`, {
-          input: { clientId: c.createClient.id, limit: '100000', expiresAt: nextYear() },
+          input: { clientId: c.createClient.id, limit: '100000.00', expiresAt: nextYear() },
         });
         const res = await h.gql(CREATE, {
-          input: { clientId: c.createClient.id, product: 'CREDIT_LOAN', amount: '1000', annualRate: rate, tenorDays: 30, contractDate: '2025-06-03' },
+          input: { clientId: c.createClient.id, product: 'CREDIT_LOAN', amount: '1000.00', annualRate: rate, tenorDays: 30, contractDate: '2025-06-03' },
         });
         expect(codeOf(res), `${rate}`).toBe(expected);
       }

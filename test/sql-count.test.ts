@@ -246,15 +246,15 @@ describe('statements per page of financing', () => {
     const large = await countStatements(() => hub.ok<Data>(PAGE, { first: 100, rm }));
     expect(large.result.clients.edges).toHaveLength(100);
     for (const { node } of large.result.clients.edges) {
-      expect(node.creditLines).toEqual([{ limit: '1000000', utilized: '200000', available: '800000', status: 'ACTIVE', history: [{ kind: 'OPENED' }] }]);
+      expect(node.creditLines).toEqual([{ limit: '1000000.00', utilized: '200000.00', available: '800000.00', status: 'ACTIVE', history: [{ kind: 'OPENED' }] }]);
       expect(node.financings).toHaveLength(1);
-      expect(node.financings[0]).toMatchObject({ outstanding: '200000', daysPastDue: 10 });
+      expect(node.financings[0]).toMatchObject({ outstanding: '200000.00', daysPastDue: 10 });
       expect(node.transactions).toHaveLength(1);
-      expect(node.debtorExposure).toEqual([{ debtor: { name: 'Debtor 790000' }, amount: '400000', share: '1' }]);
+      expect(node.debtorExposure).toEqual([{ debtor: { name: 'Debtor 790000' }, amount: '400000.00', share: '1.00' }]);
     }
     // Every fifth client is a core enterprise with four suppliers, each carrying 200 000 outstanding.
     const core = large.result.clients.edges[0]!.node;
-    expect(core.chainExposure?.total).toBe('1000000');
+    expect(core.chainExposure?.total).toBe('1000000.00');
     expect(core.chainExposure?.members).toHaveLength(5);
     expect(large.result.clients.edges[1]!.node.chainExposure).toBeNull();
     console.info(`SQL statements, clients with financing: page of 5 → ${small.count}, page of 100 → ${large.count}`);
@@ -282,7 +282,7 @@ describe('statements per page of financing', () => {
     expect(large.result.financings.totalCount).toBe(110);
     expect(large.result.financings.edges).toHaveLength(100);
     for (const { node } of large.result.financings.edges) {
-      expect(node.creditLine.available).toBe('800000');
+      expect(node.creditLine.available).toBe('800000.00');
       expect(node.receivables).toHaveLength(1);
     }
     console.info(`SQL statements, financings(filter): page of 5 → ${small.count}, page of 100 → ${large.count}`);
