@@ -20,10 +20,15 @@ const log = createLogger(config.LOG_LEVEL);
 try {
   const running = await startHub(config, log);
   const graphqlUrl = `${running.baseUrl}/graphql`;
+  // Relative when the key sits under the working directory (the default ./.data), else absolute.
+  const shown = (file: string) => {
+    const rel = path.relative(process.cwd(), file);
+    return rel && !rel.startsWith('..') ? rel : file;
+  };
   const auth = config.ADMIN_API_KEY
     ? 'authenticate with "Authorization: Bearer $ADMIN_API_KEY"'
     : running.adminKeyFile
-      ? `authenticate with "Authorization: Bearer $(cat ${path.relative(process.cwd(), running.adminKeyFile) || running.adminKeyFile})"`
+      ? `authenticate with "Authorization: Bearer $(cat ${shown(running.adminKeyFile)})"`
       : 'authenticate with an API key ("Authorization: Bearer <key>"; ADMIN_API_KEY bootstraps one)';
   log.info({ url: graphqlUrl, ws: graphqlUrl.replace(/^http/, 'ws') }, `scf-hub listening on ${graphqlUrl} — ${auth}`);
 
