@@ -18,6 +18,7 @@ import { describeDatabaseUrl } from './logger.js';
 import { Poller } from './logistics/poller.js';
 import { createLogisticsRuntime } from './logistics/runtime.js';
 import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
+import { ReassessmentReaction } from './risk/reassessment.reaction.js';
 
 export interface RunningHub {
   hub: Hub;
@@ -77,6 +78,9 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const logistics = createLogisticsRuntime(orm, metrics, secrets);
     const hub: Hub = { config, orm, log, metrics, dispatcher, logistics };
     await dispatcher.start();
+    // Resumes from its persisted outbox position: what changed while no hub ran is acted on now.
+    const reassessment = new ReassessmentReaction(orm, dispatcher, log.child({ component: 'risk-reassessment' }));
+    await reassessment.start();
     const delinquency = config.DELINQUENCY_SCAN_ENABLED
       ? new DelinquencyJob(orm, log.child({ component: 'delinquency' }), config.DELINQUENCY_SCAN_HOUR)
       : null;
@@ -116,6 +120,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
           await http.close();
           log.debug('HTTP and WebSocket servers closed');
           await delinquency?.stop();
+          await reassessment.stop();
           await dispatcher.stop();
           await ormToClose.close(true);
           await embedded?.stop();

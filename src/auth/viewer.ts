@@ -30,3 +30,7 @@ export const SHIPMENT_WRITERS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER] as const
 export const SHIPMENT_REFRESHERS = [Role.ADMIN, Role.RELATIONSHIP_MANAGER, Role.RISK_OFFICER] as const;
 /** Logistics: partner keys push tracking. */
 export const PARTNERS = [Role.PARTNER] as const;
+/** Risk: who files clients' financial statements. */
+export const STATEMENT_WRITERS = [Role.ADMIN, Role.RISK_OFFICER, Role.RELATIONSHIP_MANAGER] as const;
+/** Risk: who runs a credit assessment on demand. */
+export const RISK_ASSESSORS = [Role.ADMIN, Role.RISK_OFFICER] as const;

@@ -69,6 +69,8 @@ export class OutboxDispatcher {
   private position: Position = { txid: 0n, seq: 0n };
   private listeners = new Set<EventListener>();
   private queues = new Set<AsyncQueue<DomainEvent>>();
+  /** Streams of in-process consumers (not subscribers): closed on stop, left out of `streamCount`. */
+  private internalQueues = new Set<AsyncQueue<DomainEvent>>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -175,7 +177,7 @@ export class OutboxDispatcher {
     return this.orm.em.fork().getConnection().execute<T[]>(sql, params, 'all');
   }
 
-  /** Live streams now open (for tests and the subscriptions gauge). */
+  /** Live subscriber streams now open (for tests and the subscriptions gauge); in-process consumers' are left out. */
   get streamCount(): number {
     return this.queues.size;
   }
@@ -191,7 +193,7 @@ export class OutboxDispatcher {
    * the table), then live ones, each once and in order. `return()` ends the stream at once, even
    * while it waits for the next event (a suspended async generator could not be stopped so).
    */
-  stream(accept: (e: DomainEvent) => boolean, after: Position | null): AsyncIterableIterator<DomainEvent> {
+  stream(accept: (e: DomainEvent) => boolean, after: Position | null, opts: { internal?: boolean } = {}): AsyncIterableIterator<DomainEvent> {
     const queue = new AsyncQueue<DomainEvent>(
       SUBSCRIBER_BUFFER,
       () => new DomainError('CONFLICT', 'subscriber fell too far behind; resubscribe with `after` set to the last cursor'),
@@ -200,10 +202,11 @@ export class OutboxDispatcher {
     const unsubscribe = this.onEvent((e) => {
       if (accept(e)) queue.push(e);
     });
-    this.queues.add(queue);
+    const set = opts.internal ? this.internalQueues : this.queues;
+    set.add(queue);
     const end = () => {
       unsubscribe();
-      this.queues.delete(queue);
+      set.delete(queue);
       queue.close();
     };
     const events = this.replayThenLive(queue, accept, after, this.position);
@@ -268,7 +271,8 @@ export class OutboxDispatcher {
     await this.running;
     await this.listenClient?.end().catch(() => undefined);
     this.listeners.clear();
-    for (const queue of this.queues) queue.close();
+    for (const queue of [...this.queues, ...this.internalQueues]) queue.close();
     this.queues.clear();
+    this.internalQueues.clear();
   }
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createClientLoaders } from '../clients/client.loaders.js';
 import { createFinancingLoaders } from '../financing/financing.loaders.js';
 import { createLogisticsLoaders } from '../logistics/shipment.loaders.js';
+import { createRiskLoaders } from '../risk/risk.loaders.js';
 
 /** Every DataLoader, fresh per request (or per subscription event): they cache what they read. */
 export function createLoaders(em: EntityManager) {
@@ -9,6 +10,7 @@ export function createLoaders(em: EntityManager) {
     clients: createClientLoaders(em),
     financing: createFinancingLoaders(em),
     logistics: createLogisticsLoaders(em),
+    risk: createRiskLoaders(em),
   };
 }
 

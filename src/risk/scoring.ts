@@ -41,7 +41,7 @@ export interface RiskInputs {
   volatility: VolatilityClass;
   rating: CreditRating | null;
   /** Ratios of the latest statement, and its operating cash flow; null without a statement. */
-  financials: (FinancialRatios & { operatingCashFlow: Decimal | null }) | null;
+  financials: (Omit<FinancialRatios, 'components'> & { operatingCashFlow: Decimal | null }) | null;
   repayment: {
     /** Deals the client has had; 0 means no history. */
     deals: number;

@@ -1,0 +1,6 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { ClientRiskResolver, FinancialStatementResolver, RiskAssessmentResolver } from './risk.resolver.js';
+
+/** The risk domain's resolvers, for the schema. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const RISK_RESOLVERS: NonEmptyArray<Function> = [FinancialStatementResolver, RiskAssessmentResolver, ClientRiskResolver];
