@@ -14,8 +14,8 @@ export function msUntilNextRun(now: Date, hour: number): number {
 }
 
 /**
- * The daily delinquency scan, in process: a timer that fires at the configured hour, scans as of
- * that business date, and re-arms. Hub instances sharing a database may all fire; the scan takes
+ * The daily delinquency scan, in process: a catch-up scan at start, then a timer that fires at
+ * the configured hour, scans as of that business date, and re-arms. Hub instances sharing a database may all fire; the scan takes
  * an advisory lock and is idempotent, so the later ones find nothing to change.
  */
 export class DelinquencyJob {
@@ -29,8 +29,12 @@ export class DelinquencyJob {
     private readonly hour: number,
   ) {}
 
+  /** Scans once now — a hub that was down at the scan hour catches up; the scan is idempotent — then daily. */
   start(): void {
-    this.arm();
+    this.running = this.runOnce().finally(() => {
+      this.running = null;
+      this.arm();
+    });
   }
 
   private arm(): void {

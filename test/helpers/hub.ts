@@ -43,14 +43,15 @@ export interface TestHub {
 /**
  * Starts the real hub (HTTP + WebSocket on a free loopback port) on a database of its own,
  * built from the migrations: a fresh PostgreSQL database when DATABASE_URL is set, else an
- * embedded in-memory PGlite. No demo seed unless asked.
+ * embedded in-memory PGlite. No demo seed, no poller and no background delinquency scan unless
+ * asked: tests drive those explicitly.
  */
 export async function startTestHub(overrides: Partial<RawConfig> = {}): Promise<TestHub> {
   const scratch = await createScratchDatabase(process.env.DATABASE_URL, 5);
   const adminKey = generateKey();
   const config = loadConfig(
     { NODE_ENV: 'test' },
-    { PORT: 0, HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, SEED_DEMO: false, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: 200, POLLER_ENABLED: false, ...overrides },
+    { PORT: 0, HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, SEED_DEMO: false, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: 200, POLLER_ENABLED: false, DELINQUENCY_SCAN_ENABLED: false, ...overrides },
   );
   config.seedDemo = overrides.SEED_DEMO ?? false;
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
