@@ -3,7 +3,7 @@ import type { EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from './client.entity.js';
 import type { SupplyChainRole } from './client.enums.js';
-import { isUuid } from './client.validation.js';
+import { groupBy, validIds } from '../graphql/batch.js';
 import { Contact } from './contact.entity.js';
 import { Feedback } from './feedback.entity.js';
 import { Interaction } from './interaction.entity.js';
@@ -24,21 +24,9 @@ export interface SatisfactionStats {
   detractors: number;
 }
 
-function groupBy<V>(rows: readonly V[], keyOf: (v: V) => string): Map<string, V[]> {
-  const map = new Map<string, V[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = map.get(key);
-    if (list) list.push(row);
-    else map.set(key, [row]);
-  }
-  return map;
-}
-
 const byName = (a: Client, b: Client) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Ids that can exist; a malformed one simply matches nothing instead of failing the batch. */
-const validIds = (ids: readonly string[]) => [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
 
 /** Raw SQL through the request's EntityManager (and its transaction, if any). `?` placeholders. */
 async function rawAll<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {

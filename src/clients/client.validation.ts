@@ -1,6 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { badInput, type DomainError } from '../graphql/errors.js';
 import { USCC_RULES, usccProblem } from './uscc.js';
+import { isUuid } from '../graphql/batch.js';
+
+export { isUuid };
 
 /** A trimmed, non-empty string of at most `max` characters. */
 export function requiredText(field: string, value: string | null | undefined, max: number): string {
@@ -52,11 +55,6 @@ export async function mapUniqueViolation<T>(
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 /** An id argument: malformed ids are the caller's mistake, not a database error. */
 export function idArg(field: string, value: string): string {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Decimal } from 'decimal.js';
-import { isUuid } from '../clients/client.validation.js';
+import { groupBy, validIds } from '../graphql/batch.js';
 import { CreditLine, CreditLineChange } from './credit-line.entity.js';
 import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from './financing.entity.js';
 import { ZERO } from './financing.rules.js';
@@ -9,18 +9,6 @@ import { LedgerEntry } from './ledger-entry.entity.js';
 import { ExposureService, type ChainExposure, type DebtorExposure } from './exposure.service.js';
 import { utilizationOf } from './money.js';
 
-const validIds = (ids: readonly string[]) => [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-
-function groupBy<V>(rows: readonly V[], keyOf: (v: V) => string): Map<string, V[]> {
-  const map = new Map<string, V[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = map.get(key);
-    if (list) list.push(row);
-    else map.set(key, [row]);
-  }
-  return map;
-}
 
 /**
  * Per-request loaders of the financing domain: one statement per relation for any number of

@@ -1,10 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isUuid } from '../clients/client.validation.js';
+import { validIds } from '../graphql/batch.js';
 import { LogisticsPartner } from './partner.entity.js';
 import { Shipment, TrackingEventRecord } from './shipment.entity.js';
 
-const validIds = (ids: readonly string[]) => [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
 
 /** Per-request loaders of the logistics domain; batch functions answer one result per key, in key order. */
 export function createLogisticsLoaders(em: EntityManager) {
