@@ -52,6 +52,11 @@ const positiveDecimal: Parser<string> = (raw, name) => {
   return raw.trim();
 };
 
+const fraction: Parser<string> = (raw, name) => {
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(raw.trim()) || Number(raw) <= 0) throw new ConfigError(name, `must be a fraction above 0 and at most 1 such as 0.9, got "${raw}"`);
+  return raw.trim();
+};
+
 const postgresUrl: Parser<string> = (raw, name) => {
   let url: URL;
   try {
@@ -183,6 +188,16 @@ export const VARIABLES = {
     description: 'how long a leased shipment stays with the hub that leased it (longer than a partner call may take)',
     default: 120,
     parse: int(10, 3600),
+  },
+  RISK_ALERT_SCORE_DROP: {
+    description: 'a `CREDIT_DETERIORATION` alert (INFO) is raised when a re-assessment lowers the score by at least this many points; a lower tier always raises one (WARNING, CRITICAL into SUBPRIME)',
+    default: 10,
+    parse: int(1, 100),
+  },
+  RISK_ALERT_LIMIT_UTILIZATION: {
+    description: 'a `CREDIT_LIMIT_NEAR` alert is raised when a credit line is used to this fraction of its limit (WARNING; CRITICAL at 100%), and resolves itself below it',
+    default: '0.9',
+    parse: fraction,
   },
   DEMO_PARTNER_SIM: {
     description: 'run the partner simulator in-process on a loopback port, register its partners and shipments for demo clients, and let polls and pushes move them; default on for the embedded database with the demo seed, off otherwise',

@@ -18,7 +18,7 @@ import { describeDatabaseUrl } from './logger.js';
 import { Poller } from './logistics/poller.js';
 import { createLogisticsRuntime } from './logistics/runtime.js';
 import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
-import { ReassessmentReaction } from './risk/reassessment.reaction.js';
+import { RiskReaction } from './risk/risk.reaction.js';
 
 export interface RunningHub {
   hub: Hub;
@@ -78,9 +78,13 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const logistics = createLogisticsRuntime(orm, metrics, secrets);
     const hub: Hub = { config, orm, log, metrics, dispatcher, logistics };
     await dispatcher.start();
-    // Resumes from its persisted outbox position: what changed while no hub ran is acted on now.
-    const reassessment = new ReassessmentReaction(orm, dispatcher, log.child({ component: 'risk-reassessment' }));
-    await reassessment.start();
+    // Re-assessment and early-warning rules. They resume from their persisted outbox position:
+    // what changed while no hub ran is acted on now.
+    const riskReactions = new RiskReaction(orm, dispatcher, log.child({ component: 'risk' }), {
+      scoreDrop: config.RISK_ALERT_SCORE_DROP,
+      limitUtilization: Number(config.RISK_ALERT_LIMIT_UTILIZATION),
+    });
+    await riskReactions.start();
     const delinquency = config.DELINQUENCY_SCAN_ENABLED
       ? new DelinquencyJob(orm, log.child({ component: 'delinquency' }), config.DELINQUENCY_SCAN_HOUR)
       : null;
@@ -120,7 +124,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
           await http.close();
           log.debug('HTTP and WebSocket servers closed');
           await delinquency?.stop();
-          await reassessment.stop();
+          await riskReactions.stop();
           await dispatcher.stop();
           await ormToClose.close(true);
           await embedded?.stop();

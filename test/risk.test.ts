@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usccFromNumber } from '../src/clients/uscc.js';
 import { addDays, businessDate } from '../src/financing/financing.rules.js';
-import { ReassessmentReaction } from '../src/risk/reassessment.reaction.js';
+import { RiskReaction } from '../src/risk/risk.reaction.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
 
@@ -206,7 +206,7 @@ describe('assessClientRisk', () => {
       [id],
     );
     // A second consumer (another hub, or this one after a restart replaying it) skips it.
-    const again = new ReassessmentReaction(hub.orm, hub.hub.dispatcher, hub.hub.log);
+    const again = new RiskReaction(hub.orm, hub.hub.dispatcher, hub.hub.log, { scoreDrop: 10, limitUtilization: 0.9 });
     const acted = await again.handle({ seq: row!.seq, txid: row!.txid, topic: row!.topic, aggregateId: row!.aggregate_id, payload: row!.payload, createdAt: new Date(row!.created_at) });
     expect(acted).toBe(false);
     expect((await riskOf(id)).client.riskAssessments).toHaveLength(1);

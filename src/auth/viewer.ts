@@ -34,3 +34,5 @@ export const PARTNERS = [Role.PARTNER] as const;
 export const STATEMENT_WRITERS = [Role.ADMIN, Role.RISK_OFFICER, Role.RELATIONSHIP_MANAGER] as const;
 /** Risk: who runs a credit assessment on demand. */
 export const RISK_ASSESSORS = [Role.ADMIN, Role.RISK_OFFICER] as const;
+/** Risk: who acknowledges and resolves alerts. */
+export const ALERT_HANDLERS = [Role.ADMIN, Role.RISK_OFFICER, Role.RELATIONSHIP_MANAGER] as const;

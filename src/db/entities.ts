@@ -13,6 +13,7 @@ import { LedgerEntry } from '../financing/ledger-entry.entity.js';
 import { LogisticsPartner } from '../logistics/partner.entity.js';
 import { Shipment, TrackingEventRecord } from '../logistics/shipment.entity.js';
 import { WebhookInbox } from '../logistics/webhook-inbox.entity.js';
+import { Alert } from '../risk/alert.entity.js';
 import { RiskAssessment } from '../risk/risk-assessment.entity.js';
 import { FinancialStatement } from '../risk/statement.entity.js';
 
@@ -21,5 +22,5 @@ export const ENTITIES = [ApiKey, OutboxEvent, Client, SupplyChainLink, Contact, 
   CreditLine, CreditLineChange, Financing, Receivable, FinancingTransition, ScheduleInstalment, Repayment, BucketChange, LedgerEntry,
   LoanPrimeRate, AmlWatchEntry,
   LogisticsPartner, Shipment, TrackingEventRecord, WebhookInbox,
-  FinancialStatement, RiskAssessment, OutboxConsumer,
+  FinancialStatement, RiskAssessment, OutboxConsumer, Alert,
 ];

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128175909_alerts } from './Migration20261128175909_alerts.js';
 import { Migration20261128174526_risk } from './Migration20261128174526_risk.js';
 import { Migration20261128173009_logistics } from './Migration20261128173009_logistics.js';
 import { Migration20261128170123_financing } from './Migration20261128170123_financing.js';
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128170123_financing', class: Migration20261128170123_financing },
   { name: 'Migration20261128173009_logistics', class: Migration20261128173009_logistics },
   { name: 'Migration20261128174526_risk', class: Migration20261128174526_risk },
+  { name: 'Migration20261128175909_alerts', class: Migration20261128175909_alerts },
 ];

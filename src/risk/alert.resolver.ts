@@ -1,0 +1,115 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { ALERT_HANDLERS, READERS } from '../auth/viewer.js';
+import { Client } from '../clients/client.entity.js';
+import { decodeEventCursor, encodeEventCursor, positionOf, type DomainEvent } from '../events/outbox.js';
+import { actorOf } from '../financing/context.js';
+import type { Context } from '../graphql/context.js';
+import { notFound } from '../graphql/errors.js';
+import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
+import { selectsField } from '../graphql/selection.js';
+import { Alert } from './alert.entity.js';
+import { AlertChange, AlertKind, SEVERITY_RANK, Severity } from './alert.enums.js';
+import { AlertChangedFilter, AlertFilter } from './alert.inputs.js';
+import { ALERT_CHANGED, AlertService } from './alert.service.js';
+
+export const AlertConnection = ConnectionType('Alert', Alert);
+
+@Resolver(() => Alert)
+export class AlertResolver {
+  @Authorized(...READERS)
+  @Query(() => AlertConnection, { description: 'Alerts matching the filter, newest first' })
+  async alerts(
+    @Arg('filter', () => AlertFilter, { nullable: true }) filter: AlertFilter | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Alert>> {
+    const page = await new AlertService(ctx.em).list(filter, first, after);
+    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    return toConnection(page.rows, page.limit, total, page.cursorOf);
+  }
+
+  @Authorized(...ALERT_HANDLERS)
+  @Mutation(() => Alert, { description: 'OPEN → ACKNOWLEDGED: someone is on it' })
+  acknowledgeAlert(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Alert> {
+    return new AlertService(ctx.em).acknowledge(id, actorOf(ctx));
+  }
+
+  @Authorized(...ALERT_HANDLERS)
+  @Mutation(() => Alert, { description: 'Resolves an OPEN or ACKNOWLEDGED alert with a note' })
+  resolveAlert(@Arg('id', () => ID) id: string, @Arg('note', () => String) note: string, @Ctx() ctx: Context): Promise<Alert> {
+    return new AlertService(ctx.em).resolve(id, note, actorOf(ctx));
+  }
+
+  @FieldResolver(() => Client)
+  async client(@Root() a: Alert, @Ctx() ctx: Context): Promise<Client> {
+    const client = await ctx.loaders.clients.byId.load(a.client.id);
+    if (!client) throw notFound('Client', a.client.id);
+    return client;
+  }
+}
+
+@ObjectType({ description: 'A committed change to an alert' })
+export class AlertChangedEvent {
+  @Field(() => String, { description: 'Pass as `after` when resubscribing to resume right after this event' })
+  cursor!: string;
+
+  @Field(() => AlertChange)
+  change!: AlertChange;
+
+  @Field(() => Alert, { description: 'The alert as it is when the event is delivered' })
+  alert!: Alert;
+
+  @Field(() => Severity, { description: 'The severity the change set' })
+  severity!: Severity;
+
+  @Field(() => Date, { description: 'When the change was committed' })
+  occurredAt!: Date;
+}
+
+interface AlertChangedArgs {
+  filter?: { clientId?: string | null; minSeverity?: Severity | null; kinds?: AlertKind[] | null } | null;
+  after?: string | null;
+}
+
+function alertChangedStream({ args, context }: SubscribeResolverData<unknown, AlertChangedArgs, Context>): AsyncIterable<DomainEvent> {
+  const clientId = args.filter?.clientId?.toLowerCase() ?? null;
+  const min = args.filter?.minSeverity ? SEVERITY_RANK[args.filter.minSeverity] : null;
+  const kinds = args.filter?.kinds?.length ? new Set<string>(args.filter.kinds) : null;
+  const after = args.after ? decodeEventCursor(args.after) : null;
+  return context.hub.dispatcher.stream((e) => {
+    if (e.topic !== ALERT_CHANGED) return false;
+    if (clientId && e.payload.clientId !== clientId) return false;
+    if (kinds && !kinds.has(String(e.payload.kind))) return false;
+    if (min !== null && (SEVERITY_RANK[e.payload.severity as Severity] ?? -1) < min) return false;
+    return true;
+  }, after);
+}
+
+@Resolver()
+export class AlertChangedResolver {
+  @Authorized(...READERS)
+  @Subscription(() => AlertChangedEvent, {
+    subscribe: (data) => alertChangedStream(data as SubscribeResolverData<unknown, AlertChangedArgs, Context>),
+    description: 'Alerts raised, escalated, acknowledged and resolved, in commit order; with `after`, first what came after that cursor',
+  })
+  async alertChanged(
+    @Root() event: DomainEvent,
+    @Ctx() ctx: Context,
+    @Arg('filter', () => AlertChangedFilter, { nullable: true }) _filter: AlertChangedFilter | null,
+    @Arg('after', () => String, { nullable: true, description: 'A cursor of an earlier event' }) _after: string | null,
+  ): Promise<AlertChangedEvent> {
+    // The subscription's context outlives many events: read each through a fresh fork and loaders.
+    ctx.renew();
+    const alert = await ctx.em.findOne(Alert, { id: event.aggregateId });
+    if (!alert) throw notFound('Alert', event.aggregateId);
+    return {
+      cursor: encodeEventCursor(positionOf(event)),
+      change: event.payload.change as AlertChange,
+      alert,
+      severity: event.payload.severity as Severity,
+      occurredAt: event.createdAt,
+    };
+  }
+}

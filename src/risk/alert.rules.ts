@@ -1,0 +1,148 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Decimal } from 'decimal.js';
+import type { DomainEvent } from '../events/outbox.js';
+import { FinancingTopic } from '../financing/financing.events.js';
+import { utilizationOf } from '../financing/money.js';
+import { parseShipmentUpdated, SHIPMENT_UPDATED } from '../logistics/shipment.events.js';
+import { AlertKind, Severity } from './alert.enums.js';
+import { AlertService } from './alert.service.js';
+import { RiskTopic } from './risk.events.js';
+import { Tier } from './scoring.js';
+
+/** Thresholds of the early-warning rules (configuration). */
+export interface AlertThresholds {
+  /** CREDIT_DETERIORATION when a score falls by at least this many points (tier unchanged). */
+  scoreDrop: number;
+  /** CREDIT_LIMIT_NEAR when a line's utilisation reaches this fraction of its limit. */
+  limitUtilization: number;
+}
+
+const TIER_RANK: Record<Tier, number> = { PREMIUM: 0, STANDARD: 1, SUBPRIME: 2 };
+const BUCKET_SEVERITY: Record<string, Severity> = {
+  DPD_1_30: Severity.INFO,
+  DPD_31_60: Severity.WARNING,
+  DPD_61_90: Severity.CRITICAL,
+  DPD_90_PLUS: Severity.CRITICAL,
+};
+const EXCEPTION_STATUSES = new Set(['EXCEPTION', 'DELIVERY_FAILED', 'RETURNING', 'RETURNED']);
+const GRAVE_REASONS = new Set(['LOST', 'DAMAGED']);
+
+/** Topics the rules react to. */
+export const ALERT_RULE_TOPICS: ReadonlySet<string> = new Set([
+  RiskTopic.ASSESSED,
+  FinancingTopic.BUCKET_CHANGED,
+  FinancingTopic.TRANSITIONED,
+  FinancingTopic.REPAYMENT_RECORDED,
+  FinancingTopic.CREDIT_LINE_CHANGED,
+  SHIPMENT_UPDATED,
+]);
+
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/**
+ * Applies the early-warning rules to one event, in the caller's transaction: raises, escalates
+ * or clears alerts. Rules: CREDIT_DETERIORATION, PAYMENT_OVERDUE, SHIPMENT_EXCEPTION, CREDIT_LIMIT_NEAR.
+ */
+export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: AlertThresholds): Promise<void> {
+  const alerts = new AlertService(tem);
+  const clientId = str(e.payload.clientId);
+  if (!clientId) return;
+
+  if (e.topic === RiskTopic.ASSESSED) {
+    const tier = str(e.payload.tier) as Tier | null;
+    const previousTier = str(e.payload.previousTier) as Tier | null;
+    const score = Number(e.payload.score);
+    const previousScore = typeof e.payload.previousScore === 'number' ? e.payload.previousScore : null;
+    if (!tier || !previousTier || previousScore === null) return;
+    if (TIER_RANK[tier] > TIER_RANK[previousTier]) {
+      await alerts.raise(tem, {
+        kind: AlertKind.CREDIT_DETERIORATION,
+        severity: tier === Tier.SUBPRIME ? Severity.CRITICAL : Severity.WARNING,
+        clientId,
+        subjectType: 'CLIENT',
+        subjectId: clientId,
+        message: `tier fell from ${previousTier} to ${tier} (score ${previousScore} → ${score})`,
+      });
+    } else if (previousScore - score >= t.scoreDrop) {
+      await alerts.raise(tem, {
+        kind: AlertKind.CREDIT_DETERIORATION,
+        severity: Severity.INFO,
+        clientId,
+        subjectType: 'CLIENT',
+        subjectId: clientId,
+        message: `score fell by ${Math.round((previousScore - score) * 10) / 10} points (${previousScore} → ${score}), tier ${tier}`,
+      });
+    } else if (TIER_RANK[tier] < TIER_RANK[previousTier]) {
+      await alerts.clear(tem, AlertKind.CREDIT_DETERIORATION, clientId, `tier improved to ${tier} (score ${score})`);
+    }
+    return;
+  }
+
+  if (e.topic === FinancingTopic.BUCKET_CHANGED) {
+    const financingId = str(e.payload.financingId) ?? e.aggregateId;
+    const to = str(e.payload.to) ?? 'CURRENT';
+    const dpd = Number(e.payload.daysPastDue ?? 0);
+    const severity = BUCKET_SEVERITY[to];
+    if (!severity) {
+      await alerts.clear(tem, AlertKind.PAYMENT_OVERDUE, financingId, `paid: the deal is current again (as of ${str(e.payload.asOf) ?? 'today'})`);
+    } else {
+      await alerts.raise(tem, {
+        kind: AlertKind.PAYMENT_OVERDUE,
+        severity,
+        clientId,
+        subjectType: 'FINANCING',
+        subjectId: financingId,
+        message: `deal ${financingId} is ${dpd} days past due (${to})`,
+      });
+    }
+    return;
+  }
+
+  if (e.topic === SHIPMENT_UPDATED) {
+    const p = parseShipmentUpdated(e.payload);
+    if (EXCEPTION_STATUSES.has(p.status)) {
+      const grave = p.status === 'RETURNED' || (p.reason !== null && GRAVE_REASONS.has(p.reason));
+      await alerts.raise(tem, {
+        kind: AlertKind.SHIPMENT_EXCEPTION,
+        severity: grave ? Severity.CRITICAL : Severity.WARNING,
+        clientId,
+        subjectType: 'SHIPMENT',
+        subjectId: p.shipmentId,
+        message: `shipment ${p.shipmentId} (${p.partnerCode}) is ${p.status}${p.reason ? ` (${p.reason})` : ''}`,
+      });
+    } else if (p.status === 'DELIVERED' || p.status === 'CANCELLED') {
+      await alerts.clear(tem, AlertKind.SHIPMENT_EXCEPTION, p.shipmentId, `shipment ${p.status.toLowerCase()}`);
+    }
+    return;
+  }
+
+  // Anything that moves a credit line's utilisation: deal transitions, repayments, line changes.
+  let lineId: string | null = null;
+  if (e.topic === FinancingTopic.CREDIT_LINE_CHANGED) lineId = str(e.payload.creditLineId) ?? e.aggregateId;
+  else if (e.topic === FinancingTopic.TRANSITIONED || e.topic === FinancingTopic.REPAYMENT_RECORDED) {
+    const rows = await tem
+      .getConnection()
+      .execute<{ id: string }[]>('select credit_line_id as id from financing where id = ?', [str(e.payload.financingId) ?? e.aggregateId], 'all', tem.getTransactionContext());
+    lineId = rows[0]?.id ?? null;
+  }
+  if (!lineId) return;
+  const [line] = await tem
+    .getConnection()
+    .execute<{ limit: string; currency: string }[]>('select "limit"::text as "limit", currency from credit_line where id = ?', [lineId], 'all', tem.getTransactionContext());
+  if (!line) return;
+  const limit = new Decimal(line.limit);
+  const used = (await utilizationOf(tem, [lineId])).get(lineId) ?? new Decimal(0);
+  const share = limit.isZero() ? (used.isZero() ? new Decimal(0) : new Decimal(1)) : used.div(limit);
+  if (share.gte(t.limitUtilization)) {
+    await alerts.raise(tem, {
+      kind: AlertKind.CREDIT_LIMIT_NEAR,
+      severity: share.gte(1) ? Severity.CRITICAL : Severity.WARNING,
+      clientId,
+      subjectType: 'CREDIT_LINE',
+      subjectId: lineId,
+      message: `credit line ${lineId} is ${share.times(100).toDecimalPlaces(1).toFixed()}% used (${used.toFixed(2)} of ${limit.toFixed(2)} ${line.currency})`,
+    });
+  } else {
+    await alerts.clear(tem, AlertKind.CREDIT_LIMIT_NEAR, lineId, `utilisation back to ${share.times(100).toDecimalPlaces(1).toFixed()}%`);
+  }
+}
