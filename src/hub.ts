@@ -61,7 +61,10 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     if (config.seedDemo) {
       // Loaded only when wanted: production hubs never load the demo data.
       const { seedDemoIfEmpty } = await import('./db/seed/demo.js');
-      const seeded = await seedDemoIfEmpty(orm.em.fork());
+      const seeded = await seedDemoIfEmpty(orm.em.fork(), new Date(), {
+        scoreDrop: config.RISK_ALERT_SCORE_DROP,
+        limitUtilization: Number(config.RISK_ALERT_LIMIT_UTILIZATION),
+      });
       if (seeded) log.info('demo portfolio seeded');
     }
 

@@ -17,6 +17,9 @@ export interface AlertThresholds {
   limitUtilization: number;
 }
 
+/** The configuration defaults (`RISK_ALERT_SCORE_DROP`, `RISK_ALERT_LIMIT_UTILIZATION`), for callers without a config. */
+export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = { scoreDrop: 10, limitUtilization: 0.9 };
+
 const TIER_RANK: Record<Tier, number> = { PREMIUM: 0, STANDARD: 1, SUBPRIME: 2 };
 const BUCKET_SEVERITY: Record<string, Severity> = {
   DPD_1_30: Severity.INFO,

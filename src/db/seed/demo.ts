@@ -8,6 +8,8 @@ import {
 } from '../../clients/client.enums.js';
 import { city } from './cities.js';
 import { seedUscc } from './codes.js';
+import type { AlertThresholds } from '../../risk/alert.rules.js';
+import { seedDemoRisk } from './demo-risk.js';
 import { buildDemoFinancingRows, writeFinancingRows, type DemoClientRef, type FinancingSeedRows } from './demo-financing.js';
 import { DEMO_CLIENTS, type DemoClient, type DemoInteraction, type DemoSurvey } from './demo-portfolio.js';
 import { Prng } from './prng.js';
@@ -260,9 +262,10 @@ export function buildDemoFinancing(rows: SeedRows, now: Date = new Date()): Fina
   return buildDemoFinancingRows(now, refs);
 }
 
-async function writeDemo(tx: EntityManager, rows: SeedRows, now: Date): Promise<void> {
+async function writeDemo(tx: EntityManager, rows: SeedRows, now: Date, thresholds?: AlertThresholds): Promise<void> {
   await writeRows(tx, rows);
   await writeFinancingRows(tx, buildDemoFinancing(rows, now));
+  await seedDemoRisk(tx, now, thresholds);
 }
 
 /** Writes the demo portfolio. Fails (unique codes) when it is already there: see `seedDemoIfEmpty`. */
@@ -276,12 +279,12 @@ export async function seedDemo(em: EntityManager, now: Date = new Date()): Promi
  * Seeds the demo portfolio when the `client` table is empty; true when it did. Safe to call from
  * several hub instances at once: an advisory lock makes the later ones wait and find it seeded.
  */
-export async function seedDemoIfEmpty(em: EntityManager, now: Date = new Date()): Promise<boolean> {
+export async function seedDemoIfEmpty(em: EntityManager, now: Date = new Date(), thresholds?: AlertThresholds): Promise<boolean> {
   return em.transactional(async (tx) => {
     await tx.execute('select pg_advisory_xact_lock(?)', [DEMO_SEED_LOCK]);
     const [row] = await tx.execute<{ present: boolean }[]>('select exists (select 1 from "client") as "present"');
     if (row?.present) return false;
-    await writeDemo(tx, buildDemoRows(now), now);
+    await writeDemo(tx, buildDemoRows(now), now, thresholds);
     return true;
   });
 }
