@@ -1,20 +1,10 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isUuid } from '../clients/client.validation.js';
+import { groupBy, validIds } from '../graphql/batch.js';
 import { RiskAssessment } from './risk-assessment.entity.js';
 import { FinancialStatement } from './statement.entity.js';
 
-const validIds = (ids: readonly string[]) => [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-
-function groupByClient<T extends { client: { id: string } }>(rows: readonly T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = map.get(row.client.id);
-    if (list) list.push(row);
-    else map.set(row.client.id, [row]);
-  }
-  return map;
-}
+const groupByClient = <T extends { client: { id: string } }>(rows: readonly T[]) => groupBy(rows, (r) => r.client.id);
 
 /** Per-request loaders of the risk domain; one result per key, in key order. */
 export function createRiskLoaders(em: EntityManager) {
