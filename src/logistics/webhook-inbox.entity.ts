@@ -11,8 +11,6 @@ export enum WebhookOutcome {
   UNMATCHED = 'UNMATCHED',
   /** Verified but could not be mapped or applied (re-process after a fix). */
   FAILED = 'FAILED',
-  /** Refused before reading: bad or missing signature, no secret configured. The body is not kept. */
-  REFUSED = 'REFUSED',
 }
 registerEnumType(WebhookOutcome, { name: 'WebhookOutcome' });
 

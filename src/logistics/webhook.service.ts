@@ -120,8 +120,10 @@ export class WebhookService {
     }
     const verdict = verify(kind, raw, headers, secret);
     if (!verdict.ok) {
+      // Nothing is written for a push we cannot authenticate: anyone who knows a partner code
+      // could otherwise fill the inbox. The refusal is counted and logged, never its signature.
       this.refuse(partner.code, verdict.reason);
-      await this.inbox({ partnerCode: partner.code, headers: kept, outcome: WebhookOutcome.REFUSED, reason: verdict.reason, receivedAt });
+      this.log.warn({ partner: partner.code, reason: verdict.reason }, 'webhook refused');
       // `malformed` here: the body is not in the shape that carries the signature (Kuaidi100 without `param`).
       return this.answer(kind, verdict.reason === 'malformed' ? 400 : 401, {}, verdict.reason === 'malformed' ? 'malformed: no param form field' : `unauthorized: ${verdict.reason}`);
     }
@@ -169,7 +171,7 @@ export class WebhookService {
 
   private async inbox(row: { partnerCode: string; headers: Record<string, string>; body?: Buffer; outcome: WebhookOutcome; reason: string; receivedAt: Date }): Promise<void> {
     await this.em.transactional(async (tem) => {
-      tem.create(WebhookInbox, { ...row, body: row.body ?? null, attempts: row.outcome === WebhookOutcome.REFUSED ? 0 : 1 });
+      tem.create(WebhookInbox, { ...row, body: row.body ?? null, attempts: 1 });
     });
   }
 

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128182528_webhook_outcomes } from './Migration20261128182528_webhook_outcomes.js';
 import { Migration20261128175909_alerts } from './Migration20261128175909_alerts.js';
 import { Migration20261128174526_risk } from './Migration20261128174526_risk.js';
 import { Migration20261128173009_logistics } from './Migration20261128173009_logistics.js';
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128173009_logistics', class: Migration20261128173009_logistics },
   { name: 'Migration20261128174526_risk', class: Migration20261128174526_risk },
   { name: 'Migration20261128175909_alerts', class: Migration20261128175909_alerts },
+  { name: 'Migration20261128182528_webhook_outcomes', class: Migration20261128182528_webhook_outcomes },
 ];
