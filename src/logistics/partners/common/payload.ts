@@ -6,9 +6,7 @@ import {
   eventKey,
   parsePartnerTime,
   PartnerTimeError,
-  type ExceptionReason,
   type PartnerKind,
-  type ShipmentStatus,
   type TrackingEvent,
   type TrackingSource,
 } from '../../tracking.js';
@@ -91,16 +89,7 @@ export function reader(kind: PartnerKind) {
 export function makeEvent(
   ctx: MapContext,
   trackingNumber: string,
-  parts: {
-    status: ShipmentStatus;
-    reason: ExceptionReason | null;
-    rawCode: string | null;
-    rawSubCode: string | null;
-    description: string;
-    rawTime: string;
-    occurredAt: Date;
-    offsetAssumed: boolean;
-    location: string | null;
+  parts: Omit<TrackingEvent, 'key' | 'source' | 'receivedAt'> & {
     /** A partner-given event id: then it alone (with partner and number) is the identity. */
     identity?: string;
   },
