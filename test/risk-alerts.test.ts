@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usccFromNumber } from '../src/clients/uscc.js';
 import { addDays, businessDate } from '../src/financing/financing.rules.js';
 import { Role, type TestHub } from './helpers/hub.js';
-import { registerPartner, registerShipment, startLogisticsHub } from './helpers/logistics.js';
+import { createClient as createTestClient, registerPartner, registerShipment, startLogisticsHub } from './helpers/logistics.js';
 import { subscribe, waitForStreams } from './helpers/ws.js';
 
 let hub: TestHub;
@@ -18,15 +17,9 @@ afterAll(async () => {
   await hub?.close();
 });
 
-let serial = 0;
 const TODAY = businessDate(new Date());
-async function createClient(kind: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const n = ++serial;
-  const data = await hub.ok<{ createClient: { id: string } }>(`mutation($input: CreateClientInput!) { createClient(input: $input) { id } }`, {
-    input: { name: `Alert Test ${kind} ${n}`, kind, industry: 'AUTOMOTIVE', unifiedSocialCreditCode: usccFromNumber(930_000 + n * 19), status: 'ACTIVE', relationshipManager: 'Wang Fang', ...extra },
-  });
-  return data.createClient.id;
-}
+const createClient = (kind: string, extra: Record<string, unknown> = {}) =>
+  createTestClient(hub, { kind, industry: 'AUTOMOTIVE', status: 'ACTIVE', relationshipManager: 'Wang Fang', ...extra });
 
 interface AlertRow {
   id: string;

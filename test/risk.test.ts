@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usccFromNumber } from '../src/clients/uscc.js';
 import { addDays, businessDate } from '../src/financing/financing.rules.js';
 import { RiskReaction } from '../src/risk/risk.reaction.js';
 import { Role, type TestHub } from './helpers/hub.js';
-import { registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
+import { createClient as createTestClient, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
 
 let hub: TestHub;
 const keys = {} as Record<'rm' | 'risk' | 'viewer' | 'partner', string>;
@@ -18,15 +17,9 @@ afterAll(async () => {
   await hub?.close();
 });
 
-let serial = 0;
 const TODAY = businessDate(new Date());
-async function createClient(kind: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const n = ++serial;
-  const data = await hub.ok<{ createClient: { id: string } }>(`mutation($input: CreateClientInput!) { createClient(input: $input) { id } }`, {
-    input: { name: `Risk Test ${kind} ${n}`, kind, industry: 'AUTOMOTIVE', unifiedSocialCreditCode: usccFromNumber(910_000 + n * 17), status: 'ACTIVE', ...extra },
-  });
-  return data.createClient.id;
-}
+const createClient = (kind: string, extra: Record<string, unknown> = {}) =>
+  createTestClient(hub, { kind, industry: 'AUTOMOTIVE', status: 'ACTIVE', ...extra });
 
 /** A healthy statement: Z″ ≈ 5.7 (SAFE), debt ratio 40%, current ratio 2, positive operating cash flow. */
 const healthy = (clientId: string, periodEnd = '2025-12-31', over: Record<string, string> = {}) => ({

@@ -10,10 +10,13 @@ export function startLogisticsHub(overrides: Partial<RawConfig> = {}): Promise<T
 }
 
 let serial = 0;
-export async function createClient(hub: TestHub): Promise<string> {
-  const n = 700_000 + ++serial + Math.floor(Math.random() * 100_000) * 10;
+/** Creates a client through the API (a SUPPLIER in RETAIL unless `input` says otherwise); returns its id. */
+export async function createClient(hub: TestHub, input: Record<string, unknown> = {}): Promise<string> {
+  // Each test file has a database of its own: a per-file serial keeps codes unique.
+  const n = 700_000 + ++serial;
+  const kind = (input.kind as string | undefined) ?? 'SUPPLIER';
   const data = await hub.ok<{ createClient: { id: string } }>(`mutation($input: CreateClientInput!) { createClient(input: $input) { id } }`, {
-    input: { name: `Logistics client ${n}`, kind: 'SUPPLIER', industry: 'RETAIL', unifiedSocialCreditCode: usccFromNumber(n) },
+    input: { name: `Test ${kind} ${n}`, kind, industry: 'RETAIL', unifiedSocialCreditCode: usccFromNumber(n), ...input },
   });
   return data.createClient.id;
 }
