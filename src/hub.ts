@@ -19,6 +19,7 @@ import { Poller } from './logistics/poller.js';
 import { createLogisticsRuntime } from './logistics/runtime.js';
 import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
 import { RiskReaction } from './risk/risk.reaction.js';
+import { alertThresholds } from './risk/alert.rules.js';
 
 export interface RunningHub {
   hub: Hub;
@@ -61,10 +62,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     if (config.seedDemo) {
       // Loaded only when wanted: production hubs never load the demo data.
       const { seedDemoIfEmpty } = await import('./db/seed/demo.js');
-      const seeded = await seedDemoIfEmpty(orm.em.fork(), new Date(), {
-        scoreDrop: config.RISK_ALERT_SCORE_DROP,
-        limitUtilization: Number(config.RISK_ALERT_LIMIT_UTILIZATION),
-      });
+      const seeded = await seedDemoIfEmpty(orm.em.fork(), new Date(), alertThresholds(config));
       if (seeded) log.info('demo portfolio seeded');
     }
 
@@ -83,10 +81,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     await dispatcher.start();
     // Re-assessment and early-warning rules. They resume from their persisted outbox position:
     // what changed while no hub ran is acted on now.
-    const riskReactions = new RiskReaction(orm, dispatcher, log.child({ component: 'risk' }), {
-      scoreDrop: config.RISK_ALERT_SCORE_DROP,
-      limitUtilization: Number(config.RISK_ALERT_LIMIT_UTILIZATION),
-    });
+    const riskReactions = new RiskReaction(orm, dispatcher, log.child({ component: 'risk' }), alertThresholds(config));
     await riskReactions.start();
     const delinquency = config.DELINQUENCY_SCAN_ENABLED
       ? new DelinquencyJob(orm, log.child({ component: 'delinquency' }), config.DELINQUENCY_SCAN_HOUR)

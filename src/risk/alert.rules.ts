@@ -8,6 +8,7 @@ import { AlertKind, Severity } from './alert.enums.js';
 import { AlertService } from './alert.service.js';
 import { RiskTopic } from './risk.events.js';
 import { Tier } from './scoring.js';
+import { VARIABLES, type RawConfig } from '../config.js';
 
 /** Thresholds of the early-warning rules (configuration). */
 export interface AlertThresholds {
@@ -17,8 +18,16 @@ export interface AlertThresholds {
   limitUtilization: number;
 }
 
-/** The configuration defaults (`RISK_ALERT_SCORE_DROP`, `RISK_ALERT_LIMIT_UTILIZATION`), for callers without a config. */
-export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = { scoreDrop: 10, limitUtilization: 0.9 };
+/** The thresholds a configuration sets (`RISK_ALERT_SCORE_DROP`, `RISK_ALERT_LIMIT_UTILIZATION`). */
+export function alertThresholds(config: Pick<RawConfig, 'RISK_ALERT_SCORE_DROP' | 'RISK_ALERT_LIMIT_UTILIZATION'>): AlertThresholds {
+  return { scoreDrop: config.RISK_ALERT_SCORE_DROP, limitUtilization: Number(config.RISK_ALERT_LIMIT_UTILIZATION) };
+}
+
+/** The configuration's defaults, for callers without a config. */
+export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = alertThresholds({
+  RISK_ALERT_SCORE_DROP: VARIABLES.RISK_ALERT_SCORE_DROP.default,
+  RISK_ALERT_LIMIT_UTILIZATION: VARIABLES.RISK_ALERT_LIMIT_UTILIZATION.default,
+});
 
 const TIER_RANK: Record<Tier, number> = { PREMIUM: 0, STANDARD: 1, SUBPRIME: 2 };
 const BUCKET_SEVERITY: Record<string, Severity> = {
