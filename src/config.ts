@@ -199,6 +199,46 @@ export const VARIABLES = {
     default: '0.9',
     parse: fraction,
   },
+  RISK_ALERT_DELAY_CRITICAL_DAYS: {
+    description: 'a `SHIPMENT_DELAYED` alert (raised, WARNING, when a shipment is past its expected delivery and not delivered) turns CRITICAL when it is this many days late',
+    default: 7,
+    parse: int(1, 365),
+  },
+  RISK_ALERT_CONCENTRATION_SHARE: {
+    description: "a `CONCENTRATION` alert (WARNING) is raised when one counterparty carries at least this fraction of a client's exposure (a core enterprise: one chain member; anyone else: one debtor of its receivables); CRITICAL at 90% and above when the threshold is below it",
+    default: '0.6',
+    parse: fraction,
+  },
+  RISK_ALERT_COMPLAINT_DAYS: {
+    description: 'a `COMPLAINT_UNRESOLVED` alert is raised for a complaint still open this many days after it was submitted (WARNING; CRITICAL at twice as many)',
+    default: 14,
+    parse: int(1, 365),
+  },
+  RISK_ALERT_CARRIER_EXCEPTION_RATE: {
+    description: 'a `CARRIER_SAFETY` alert is raised when the shipments a logistics provider carries over the last year have at least this exception rate (WARNING; CRITICAL at twice the rate)',
+    default: '0.2',
+    parse: fraction,
+  },
+  RISK_ALERT_CARRIER_MIN_SHIPMENTS: {
+    description: 'shipments a logistics provider must have carried before its exception rate can raise `CARRIER_SAFETY`',
+    default: 5,
+    parse: int(1, 100000),
+  },
+  RISK_ALERT_REVIEW_CRITICAL_DAYS: {
+    description: 'a `REVIEW_DUE` alert (raised, WARNING, when an active client\'s next quarterly review date has come) turns CRITICAL when the review is this many days overdue',
+    default: 30,
+    parse: int(1, 365),
+  },
+  RISK_SCAN_ENABLED: {
+    description: 'run the early-warning scan (`SHIPMENT_DELAYED`, `CONCENTRATION`, `REVIEW_DUE`, `COMPLAINT_UNRESOLVED`, `CARRIER_SAFETY`) in this process, at start and then every `RISK_SCAN_INTERVAL_SECONDS` (`runRiskScan` works either way)',
+    default: true,
+    parse: bool,
+  },
+  RISK_SCAN_INTERVAL_SECONDS: {
+    description: 'seconds between early-warning scans',
+    default: 600,
+    parse: int(5, 86_400),
+  },
   DEMO_PARTNER_SIM: {
     description: 'run the partner simulator in-process on a loopback port, register its partners and shipments for demo clients, and let polls and pushes move them; default on for the embedded database with the demo seed, off otherwise',
     parse: bool,

@@ -19,6 +19,7 @@ import { Poller } from './logistics/poller.js';
 import { createLogisticsRuntime } from './logistics/runtime.js';
 import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
 import { RiskReaction } from './risk/risk.reaction.js';
+import { RiskScanJob } from './risk/risk-scan.job.js';
 import { alertThresholds } from './risk/alert.rules.js';
 
 export interface RunningHub {
@@ -86,6 +87,9 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const delinquency = config.DELINQUENCY_SCAN_ENABLED
       ? new DelinquencyJob(orm, log.child({ component: 'delinquency' }), config.DELINQUENCY_SCAN_HOUR)
       : null;
+    const riskScan = config.RISK_SCAN_ENABLED
+      ? new RiskScanJob(orm, log.child({ component: 'risk-scan' }), alertThresholds(config), config.RISK_SCAN_INTERVAL_SECONDS * 1000)
+      : null;
     const poller = config.POLLER_ENABLED
       ? new Poller(orm, log.child({ component: 'poller' }), logistics.clients, secrets, {
           instanceId: logistics.instanceId,
@@ -99,6 +103,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const http = await createHttpServer(hub, schema);
     await http.app.listen({ host: config.HOST, port: config.PORT });
     delinquency?.start();
+    riskScan?.start();
     const address = http.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -122,6 +127,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
           await http.close();
           log.debug('HTTP and WebSocket servers closed');
           await delinquency?.stop();
+          await riskScan?.stop();
           await riskReactions.stop();
           await dispatcher.stop();
           await ormToClose.close(true);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, businessDate } from '../src/financing/financing.rules.js';
 import { RiskReaction } from '../src/risk/risk.reaction.js';
+import { DEFAULT_ALERT_THRESHOLDS } from '../src/risk/alert.rules.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
 
@@ -199,7 +200,7 @@ describe('assessClientRisk', () => {
       [id],
     );
     // A second consumer (another hub, or this one after a restart replaying it) skips it.
-    const again = new RiskReaction(hub.orm, hub.hub.dispatcher, hub.hub.log, { scoreDrop: 10, limitUtilization: 0.9 });
+    const again = new RiskReaction(hub.orm, hub.hub.dispatcher, hub.hub.log, DEFAULT_ALERT_THRESHOLDS);
     const acted = await again.handle({ seq: row!.seq, txid: row!.txid, topic: row!.topic, aggregateId: row!.aggregate_id, payload: row!.payload, createdAt: new Date(row!.created_at) });
     expect(acted).toBe(false);
     expect((await riskOf(id)).client.riskAssessments).toHaveLength(1);

@@ -66,6 +66,14 @@ export const TERMINAL_STATUSES: ReadonlySet<ShipmentStatus> = new Set([
   ShipmentStatus.EXPIRED,
 ]);
 
+/** Statuses that are a logistics exception: what raises `SHIPMENT_EXCEPTION` and counts against the operational risk dimension. */
+export const EXCEPTION_STATUSES: ReadonlySet<string> = new Set<string>([
+  ShipmentStatus.EXCEPTION,
+  ShipmentStatus.DELIVERY_FAILED,
+  ShipmentStatus.RETURNING,
+  ShipmentStatus.RETURNED,
+]);
+
 export const isTerminal = (s: ShipmentStatus): boolean => TERMINAL_STATUSES.has(s);
 
 const STATUS_VALUES = new Set<string>(Object.values(ShipmentStatus));

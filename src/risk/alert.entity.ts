@@ -36,8 +36,8 @@ export class Alert {
   @ManyToOne({ entity: () => Client })
   client!: Client;
 
-  /** What the rule watches: a deal, a shipment, a credit line, or the client itself. */
-  @Field(() => String, { description: 'Kind of the subject: CLIENT, FINANCING, SHIPMENT or CREDIT_LINE' })
+  /** What the rule watches: a deal, a shipment, a credit line, a complaint, or the client itself. */
+  @Field(() => String, { description: 'Kind of the subject: CLIENT, FINANCING, SHIPMENT, CREDIT_LINE or COMPLAINT' })
   @Property({ type: 'string', length: 20 })
   subjectType!: string;
 

@@ -4,11 +4,14 @@ import type { DomainEvent } from '../events/outbox.js';
 import { FinancingTopic } from '../financing/financing.events.js';
 import { utilizationOf } from '../financing/money.js';
 import { parseShipmentUpdated, SHIPMENT_UPDATED } from '../logistics/shipment.events.js';
+import { EXCEPTION_STATUSES } from '../logistics/tracking.js';
 import { AlertKind, Severity } from './alert.enums.js';
 import { AlertService } from './alert.service.js';
 import { RiskTopic } from './risk.events.js';
+import { applyConditionRule, carrierSafety, complaintUnresolved, concentration, reviewDue, shipmentDelayed } from './alert.scan.js';
+import { CLIENT_CHANGED, ClientChange } from '../clients/client.events.js';
 import { Tier } from './scoring.js';
-import { VARIABLES, type RawConfig } from '../config.js';
+import { loadConfig, type RawConfig } from '../config.js';
 
 /** Thresholds of the early-warning rules (configuration). */
 export interface AlertThresholds {
@@ -16,18 +19,46 @@ export interface AlertThresholds {
   scoreDrop: number;
   /** CREDIT_LIMIT_NEAR when a line's utilisation reaches this fraction of its limit. */
   limitUtilization: number;
+  /** SHIPMENT_DELAYED turns CRITICAL this many days past the expected delivery. */
+  delayCriticalDays: number;
+  /** CONCENTRATION when one counterparty carries this fraction of a client's exposure. */
+  concentrationShare: number;
+  /** COMPLAINT_UNRESOLVED this many days after a complaint was submitted. */
+  complaintDays: number;
+  /** CARRIER_SAFETY at this exception rate of what a logistics provider carries… */
+  carrierExceptionRate: number;
+  /** …once it has carried at least this many shipments. */
+  carrierMinShipments: number;
+  /** REVIEW_DUE turns CRITICAL this many days after the review date. */
+  reviewCriticalDays: number;
 }
 
-/** The thresholds a configuration sets (`RISK_ALERT_SCORE_DROP`, `RISK_ALERT_LIMIT_UTILIZATION`). */
-export function alertThresholds(config: Pick<RawConfig, 'RISK_ALERT_SCORE_DROP' | 'RISK_ALERT_LIMIT_UTILIZATION'>): AlertThresholds {
-  return { scoreDrop: config.RISK_ALERT_SCORE_DROP, limitUtilization: Number(config.RISK_ALERT_LIMIT_UTILIZATION) };
+type ThresholdVariables =
+  | 'RISK_ALERT_SCORE_DROP'
+  | 'RISK_ALERT_LIMIT_UTILIZATION'
+  | 'RISK_ALERT_DELAY_CRITICAL_DAYS'
+  | 'RISK_ALERT_CONCENTRATION_SHARE'
+  | 'RISK_ALERT_COMPLAINT_DAYS'
+  | 'RISK_ALERT_CARRIER_EXCEPTION_RATE'
+  | 'RISK_ALERT_CARRIER_MIN_SHIPMENTS'
+  | 'RISK_ALERT_REVIEW_CRITICAL_DAYS';
+
+/** The thresholds a configuration sets (the `RISK_ALERT_*` variables). */
+export function alertThresholds(config: Pick<RawConfig, ThresholdVariables>): AlertThresholds {
+  return {
+    scoreDrop: config.RISK_ALERT_SCORE_DROP,
+    limitUtilization: Number(config.RISK_ALERT_LIMIT_UTILIZATION),
+    delayCriticalDays: config.RISK_ALERT_DELAY_CRITICAL_DAYS,
+    concentrationShare: Number(config.RISK_ALERT_CONCENTRATION_SHARE),
+    complaintDays: config.RISK_ALERT_COMPLAINT_DAYS,
+    carrierExceptionRate: Number(config.RISK_ALERT_CARRIER_EXCEPTION_RATE),
+    carrierMinShipments: config.RISK_ALERT_CARRIER_MIN_SHIPMENTS,
+    reviewCriticalDays: config.RISK_ALERT_REVIEW_CRITICAL_DAYS,
+  };
 }
 
 /** The configuration's defaults, for callers without a config. */
-export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = alertThresholds({
-  RISK_ALERT_SCORE_DROP: VARIABLES.RISK_ALERT_SCORE_DROP.default,
-  RISK_ALERT_LIMIT_UTILIZATION: VARIABLES.RISK_ALERT_LIMIT_UTILIZATION.default,
-});
+export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = alertThresholds(loadConfig({}));
 
 const TIER_RANK: Record<Tier, number> = { PREMIUM: 0, STANDARD: 1, SUBPRIME: 2 };
 const BUCKET_SEVERITY: Record<string, Severity> = {
@@ -36,7 +67,6 @@ const BUCKET_SEVERITY: Record<string, Severity> = {
   DPD_61_90: Severity.CRITICAL,
   DPD_90_PLUS: Severity.CRITICAL,
 };
-const EXCEPTION_STATUSES = new Set(['EXCEPTION', 'DELIVERY_FAILED', 'RETURNING', 'RETURNED']);
 const GRAVE_REASONS = new Set(['LOST', 'DAMAGED']);
 
 /** Topics the rules react to. */
@@ -47,13 +77,17 @@ export const ALERT_RULE_TOPICS: ReadonlySet<string> = new Set([
   FinancingTopic.REPAYMENT_RECORDED,
   FinancingTopic.CREDIT_LINE_CHANGED,
   SHIPMENT_UPDATED,
+  CLIENT_CHANGED,
 ]);
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const rows = <T>(tem: EntityManager, sql: string, params: unknown[]) => tem.getConnection().execute<T[]>(sql, params, 'all', tem.getTransactionContext());
 
 /**
  * Applies the early-warning rules to one event, in the caller's transaction: raises, escalates
- * or clears alerts. Rules: CREDIT_DETERIORATION, PAYMENT_OVERDUE, SHIPMENT_EXCEPTION, CREDIT_LIMIT_NEAR.
+ * or clears alerts. Rules: CREDIT_DETERIORATION, PAYMENT_OVERDUE, SHIPMENT_EXCEPTION, CREDIT_LIMIT_NEAR, and
+ * the condition rules of `alert.scan.ts` (SHIPMENT_DELAYED, CONCENTRATION, REVIEW_DUE, COMPLAINT_UNRESOLVED,
+ * CARRIER_SAFETY) over the subjects the event touched.
  */
 export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: AlertThresholds): Promise<void> {
   const alerts = new AlertService(tem);
@@ -110,8 +144,26 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
     return;
   }
 
+  if (e.topic === CLIENT_CHANGED) {
+    const change = str(e.payload.change);
+    const subjectId = str(e.payload.subjectId);
+    if ((change === ClientChange.COMPLAINT_RESOLVED || change === ClientChange.COMPLAINT_STARTED) && subjectId) {
+      await applyConditionRule(tem, complaintUnresolved, t, new Date(), [subjectId]);
+    } else if (change === ClientChange.STATUS_CHANGED) {
+      await applyConditionRule(tem, reviewDue, t, new Date(), [clientId]);
+    }
+    return;
+  }
+
   if (e.topic === SHIPMENT_UPDATED) {
     const p = parseShipmentUpdated(e.payload);
+    // Late or not: judged now, on the shipment as it is (its ETA may have moved, or it arrived).
+    await applyConditionRule(tem, shipmentDelayed, t, new Date(), [p.shipmentId]);
+    if (p.statusChanged || p.reasonChanged) {
+      // The carriers of this client's goods: their exception rate moved.
+      const carriers = await rows<{ id: string }>(tem, `select counterparty_id as id from supply_chain_link where core_enterprise_id = ? and role = 'LOGISTICS_PROVIDER'`, [clientId]);
+      await applyConditionRule(tem, carrierSafety, t, new Date(), carriers.map((c) => c.id));
+    }
     if (EXCEPTION_STATUSES.has(p.status)) {
       const grave = p.status === 'RETURNED' || (p.reason !== null && GRAVE_REASONS.has(p.reason));
       await alerts.raise(tem, {
@@ -132,15 +184,22 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
   let lineId: string | null = null;
   if (e.topic === FinancingTopic.CREDIT_LINE_CHANGED) lineId = str(e.payload.creditLineId) ?? e.aggregateId;
   else if (e.topic === FinancingTopic.TRANSITIONED || e.topic === FinancingTopic.REPAYMENT_RECORDED) {
-    const rows = await tem
-      .getConnection()
-      .execute<{ id: string }[]>('select credit_line_id as id from financing where id = ?', [str(e.payload.financingId) ?? e.aggregateId], 'all', tem.getTransactionContext());
-    lineId = rows[0]?.id ?? null;
+    const financingId = str(e.payload.financingId) ?? e.aggregateId;
+    const [deal] = await rows<{ line: string | null; client: string; anchor: string | null }>(
+      tem,
+      'select credit_line_id as line, client_id as client, anchor_client_id as anchor from financing where id = ?',
+      [financingId],
+    );
+    lineId = deal?.line ?? null;
+    if (deal) {
+      // Exposure moved: the borrower's concentration, and that of the chains it belongs to.
+      const cores = await rows<{ id: string }>(tem, 'select core_enterprise_id as id from supply_chain_link where counterparty_id = ?', [deal.client]);
+      const scope = [...new Set([deal.client, ...(deal.anchor ? [deal.anchor] : []), ...cores.map((c) => c.id)])].sort();
+      await applyConditionRule(tem, concentration, t, new Date(), scope);
+    }
   }
   if (!lineId) return;
-  const [line] = await tem
-    .getConnection()
-    .execute<{ limit: string; currency: string }[]>('select "limit"::text as "limit", currency from credit_line where id = ?', [lineId], 'all', tem.getTransactionContext());
+  const [line] = await rows<{ limit: string; currency: string }>(tem, 'select "limit"::text as "limit", currency from credit_line where id = ?', [lineId]);
   if (!line) return;
   const limit = new Decimal(line.limit);
   const used = (await utilizationOf(tem, [lineId])).get(lineId) ?? new Decimal(0);

@@ -18,7 +18,7 @@ export interface AlertSignal {
   kind: AlertKind;
   severity: Severity;
   clientId: string;
-  subjectType: 'CLIENT' | 'FINANCING' | 'SHIPMENT' | 'CREDIT_LINE';
+  subjectType: 'CLIENT' | 'FINANCING' | 'SHIPMENT' | 'CREDIT_LINE' | 'COMPLAINT';
   subjectId: string;
   message: string;
 }
@@ -40,7 +40,13 @@ export class AlertService {
     appendEvent(tem, ALERT_CHANGED, a.id, { alertId: a.id, clientId: a.client.id, kind: a.kind, severity: a.severity, status: a.status, change });
   }
 
-  private open(tem: EntityManager, kind: AlertKind, subjectId: string): Promise<Alert | null> {
+  /**
+   * The open alert of a rule and subject, locked. The rule and subject are locked first (an
+   * advisory lock until commit) so that the scan and the outbox reactions, finding none at the
+   * same moment, do not both insert one: the second waits and then finds the first's.
+   */
+  private async open(tem: EntityManager, kind: AlertKind, subjectId: string): Promise<Alert | null> {
+    await tem.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`alert:${kind}:${subjectId}`]);
     return tem.findOne(Alert, { kind, subjectId, status: { $ne: AlertStatus.RESOLVED } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 

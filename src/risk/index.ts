@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { RiskScanResolver } from './alert-scan.resolver.js';
 import { AlertChangedResolver, AlertResolver } from './alert.resolver.js';
 import { ClientRiskResolver, FinancialStatementResolver, RiskAssessmentResolver } from './risk.resolver.js';
 
@@ -10,4 +11,5 @@ export const RISK_RESOLVERS: NonEmptyArray<Function> = [
   ClientRiskResolver,
   AlertResolver,
   AlertChangedResolver,
+  RiskScanResolver,
 ];

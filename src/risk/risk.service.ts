@@ -7,6 +7,7 @@ import { idArg } from '../clients/client.validation.js';
 import { appendEvent } from '../events/outbox.js';
 import { ExposureService } from '../financing/exposure.service.js';
 import { notFound } from '../graphql/errors.js';
+import { CARRIED_FOR_SQL, EXCEPTION_STATUS_LIST, IS_EXCEPTION_SQL, OPERATIONAL_WINDOW_DAYS } from './operational.js';
 import { ZScoreZone } from './ratios.js';
 import { RiskAssessment } from './risk-assessment.entity.js';
 import { AssessmentTrigger } from './risk.enums.js';
@@ -14,10 +15,6 @@ import { RiskTopic } from './risk.events.js';
 import { scoreClient, type RiskInputs } from './scoring.js';
 import { FinancialStatement } from './statement.entity.js';
 
-/** Shipment statuses that count as an exception in the operational dimension. */
-const EXCEPTION_STATUSES = ['EXCEPTION', 'DELIVERY_FAILED', 'RETURNING', 'RETURNED'];
-/** Shipments looked at for the operational dimension: those registered in the last year. */
-const OPERATIONAL_WINDOW_DAYS = 365;
 
 export interface AssessmentSource {
   trigger: AssessmentTrigger;
@@ -104,22 +101,18 @@ export class RiskService {
       [client.id, client.id, iso(since12m), client.id, iso(since36m), client.id, since36m],
     );
 
-    // Whose shipments: the client's own; for a logistics provider, those of the core enterprises
-    // it is linked to as their LOGISTICS_PROVIDER (shipments carry no carrier-client of their own).
-    const shipmentOwners =
-      client.kind === ClientKind.LOGISTICS_PROVIDER
-        ? `select core_enterprise_id from supply_chain_link where counterparty_id = ? and role = 'LOGISTICS_PROVIDER'`
-        : `select ?::uuid`;
+    // Whose shipments: the client's own; for a logistics provider, those it carries.
+    const shipmentOwners = client.kind === ClientKind.LOGISTICS_PROVIDER ? CARRIED_FOR_SQL : `select ?::uuid`;
     const [ops] = await this.all<{ shipments: number; exceptions: number; delayed: number }>(
       tem,
       `select count(*)::int as shipments,
-              count(*) filter (where s.status in (?) or s.exception_reason is not null and s.exception_reason <> 'DELAYED')::int as exceptions,
+              count(*) filter (where ${IS_EXCEPTION_SQL})::int as exceptions,
               count(*) filter (where s.expected_delivery_at is not null and (
                 (s.status = 'DELIVERED' and s.status_at > s.expected_delivery_at)
                 or (s.status not in ('DELIVERED', 'CANCELLED') and s.expected_delivery_at < ?)
                 or s.exception_reason = 'DELAYED'))::int as delayed
          from shipment s where s.client_id in (${shipmentOwners}) and s.created_at >= ?`,
-      [EXCEPTION_STATUSES, now, client.id, new Date(now.getTime() - OPERATIONAL_WINDOW_DAYS * day)],
+      [EXCEPTION_STATUS_LIST, now, client.id, new Date(now.getTime() - OPERATIONAL_WINDOW_DAYS * day)],
     );
 
     // Concentration: a core enterprise's largest chain member; anyone else's largest debtor.

@@ -51,7 +51,7 @@ export async function startTestHub(overrides: Partial<RawConfig> = {}): Promise<
   const adminKey = generateKey();
   const config = loadConfig(
     { NODE_ENV: 'test' },
-    { PORT: 0, HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, SEED_DEMO: false, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: 200, POLLER_ENABLED: false, DELINQUENCY_SCAN_ENABLED: false, ...overrides },
+    { PORT: 0, HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, SEED_DEMO: false, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: 200, POLLER_ENABLED: false, DELINQUENCY_SCAN_ENABLED: false, RISK_SCAN_ENABLED: false, ...overrides },
   );
   config.seedDemo = overrides.SEED_DEMO ?? false;
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
