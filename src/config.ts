@@ -243,6 +243,11 @@ export const VARIABLES = {
     description: 'run the partner simulator in-process on a loopback port, register its partners and shipments for demo clients, and let polls and pushes move them; default on for the embedded database with the demo seed, off otherwise',
     parse: bool,
   },
+  DEMO_SIM_SPEED: {
+    description: 'simulated minutes per real minute in the logistics demo (60: a day of shipment history plays in 24 minutes)',
+    default: 60,
+    parse: int(1, 100_000),
+  },
 } satisfies Record<string, VarSpec<unknown>>;
 
 type Vars = typeof VARIABLES;

@@ -109,7 +109,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
     // The logistics demo: the partner simulator in-process, its partners and shipments for demo clients.
     const demo = config.demoPartnerSim
-      ? await (await import('./logistics/demo.js')).startLogisticsDemo(orm, secrets, baseUrl, config.dataDir, log.child({ component: 'logistics-demo' }))
+      ? await (await import('./logistics/demo.js')).startLogisticsDemo(orm, secrets, baseUrl, config.dataDir, log.child({ component: 'logistics-demo' }), config.DEMO_SIM_SPEED)
       : null;
     poller?.start();
 

@@ -25,8 +25,8 @@ import type { SecretBox } from './secrets.js';
 import { Shipment } from './shipment.entity.js';
 import { PartnerKind } from './tracking.js';
 
-/** Simulated minutes per real minute: a day's story plays in 24 minutes. */
-const SPEED = 60;
+/** Simulated minutes per real minute by default (`DEMO_SIM_SPEED`): a day's story plays in 24 minutes. */
+export const DEFAULT_DEMO_SPEED = 60;
 const POLL_INTERVAL_SECONDS = 20;
 const PUSH_EVERY_MS = 5000;
 
@@ -39,7 +39,7 @@ function storyMinutes(script: ScriptedShipment[]): number {
   return Math.max(60, ...script.flatMap((s) => [...s.steps.map((st) => st.atMin), s.etaMin ?? 0, s.abortAtMin ?? 0])) + 60;
 }
 
-function loadState(file: string, now: number, script: ScriptedShipment[]): DemoState {
+function loadState(file: string, now: number, script: ScriptedShipment[], speed: number): DemoState {
   let state: DemoState | null = null;
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DemoState>;
@@ -47,7 +47,7 @@ function loadState(file: string, now: number, script: ScriptedShipment[]): DemoS
   } catch {
     /* first start */
   }
-  const playsForMs = (storyMinutes(script) * 60_000) / SPEED;
+  const playsForMs = (storyMinutes(script) * 60_000) / speed;
   if (!state) state = { season: 1, startedAt: now };
   else if (now - state.startedAt > playsForMs) state = { season: state.season + 1, startedAt: now };
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -75,17 +75,24 @@ function credentialsFor(kind: PartnerKind, sim: PartnerSimulator): { credentials
 }
 
 /** Starts the demo; on failure logs why and returns null (the hub runs without it). */
-export async function startLogisticsDemo(orm: MikroORM, secrets: SecretBox, hubUrl: string, dataDir: string, log: Logger): Promise<LogisticsDemo | null> {
+export async function startLogisticsDemo(
+  orm: MikroORM,
+  secrets: SecretBox,
+  hubUrl: string,
+  dataDir: string,
+  log: Logger,
+  speed = DEFAULT_DEMO_SPEED,
+): Promise<LogisticsDemo | null> {
   let sim: PartnerSimulator | null = null;
   try {
     const now = Date.now();
     const base = defaultScript();
-    const state = loadState(path.join(dataDir, 'demo-sim.json'), now, base);
+    const state = loadState(path.join(dataDir, 'demo-sim.json'), now, base, speed);
     const script = state.season === 1 ? base : base.map((s) => ({ ...s, trackingNumber: `${s.trackingNumber}-S${state.season}` }));
     sim = await startPartnerSimulator({
       port: 0,
       host: '127.0.0.1',
-      speed: SPEED,
+      speed,
       shipments: script,
       hubUrl,
       autoPushMs: PUSH_EVERY_MS,
@@ -142,7 +149,7 @@ export async function startLogisticsDemo(orm: MikroORM, secrets: SecretBox, hubU
           carrierCode: s.carrier,
           client,
           financing: deal ?? null,
-          expectedDeliveryAt: new Date(state.startedAt + ((s.etaMin ?? 1440) * 60_000) / SPEED),
+          expectedDeliveryAt: new Date(state.startedAt + ((s.etaMin ?? 1440) * 60_000) / speed),
           nextPollAt: PULL_KINDS.has(s.partner) ? new Date() : null,
         });
         added++;
@@ -151,7 +158,7 @@ export async function startLogisticsDemo(orm: MikroORM, secrets: SecretBox, hubU
     });
     log.info(
       { simulator: simulator.url, season: state.season, newShipments: registered, shipments: script.length },
-      `logistics demo: partner simulator on ${simulator.url}; ${script.length} shipments move by polls and pushes (a day plays in ${Math.round(1440 / SPEED)} minutes)`,
+      `logistics demo: partner simulator on ${simulator.url}; ${script.length} shipments move by polls and pushes (a day plays in ${Math.round((1440 / speed) * 10) / 10} minutes)`,
     );
     return { simulator, stop: () => simulator.close() };
   } catch (err) {

@@ -81,6 +81,8 @@ export const ALERT_RULE_TOPICS: ReadonlySet<string> = new Set([
 ]);
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const trackingNumberOf = async (tem: EntityManager, shipmentId: string) =>
+  (await rows<{ n: string }>(tem, 'select tracking_number as n from shipment where id = ?', [shipmentId]))[0]?.n ?? shipmentId;
 const rows = <T>(tem: EntityManager, sql: string, params: unknown[]) => tem.getConnection().execute<T[]>(sql, params, 'all', tem.getTransactionContext());
 
 /**
@@ -172,7 +174,7 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
         clientId,
         subjectType: 'SHIPMENT',
         subjectId: p.shipmentId,
-        message: `shipment ${p.shipmentId} (${p.partnerCode}) is ${p.status}${p.reason ? ` (${p.reason})` : ''}`,
+        message: `shipment ${await trackingNumberOf(tem, p.shipmentId)} (${p.partnerCode}) is ${p.status}${p.reason ? ` (${p.reason})` : ''}`,
       });
     } else if (p.status === 'DELIVERED' || p.status === 'CANCELLED') {
       await alerts.clear(tem, AlertKind.SHIPMENT_EXCEPTION, p.shipmentId, `shipment ${p.status.toLowerCase()}`);
