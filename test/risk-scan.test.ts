@@ -11,7 +11,7 @@ const PARTNER = 'scan-carrier';
 
 beforeAll(async () => {
   // Thresholds other than the defaults: the rules must read the configuration.
-  hub = await startLogisticsHub({ RISK_ALERT_COMPLAINT_DAYS: 10, RISK_ALERT_DELAY_CRITICAL_DAYS: 5, RISK_ALERT_CARRIER_EXCEPTION_RATE: '0.25', RISK_ALERT_CARRIER_MIN_SHIPMENTS: 4 });
+  hub = await startLogisticsHub({ RISK_ALERT_SCORE_DROP: 3, RISK_ALERT_COMPLAINT_DAYS: 10, RISK_ALERT_DELAY_CRITICAL_DAYS: 5, RISK_ALERT_CARRIER_EXCEPTION_RATE: '0.25', RISK_ALERT_CARRIER_MIN_SHIPMENTS: 4 });
   [keys.risk, keys.viewer] = await Promise.all([hub.keyFor(Role.RISK_OFFICER), hub.keyFor(Role.VIEWER)]);
   await registerPartner(hub, { code: PARTNER, kind: 'GENERIC', name: 'Scan Carrier', webhookSecret: 'scan-carrier-secret' });
   keys.partner = await hub.keyFor(Role.PARTNER, PARTNER);
@@ -221,6 +221,42 @@ describe('CONCENTRATION', () => {
     expect(alert!.resolutionNote).toMatch(/is down to 47\.4%/);
     // The scan agrees: nothing to change.
     expect((await scan()).CONCENTRATION).toEqual({ raised: 0, escalated: 0, resolved: 0 });
+  });
+});
+
+describe('CREDIT_DETERIORATION on a score drop', () => {
+  it('resolves itself when the score is back where it was before the drop', async () => {
+    const clientId = await createClient('DISTRIBUTOR', { creditRating: 'BB' });
+    const statement = (periodEnd: string, over: Record<string, string> = {}) => ({
+      clientId,
+      periodEnd,
+      totalAssets: '1000000.00',
+      totalLiabilities: '500000.00',
+      currentAssets: '600000.00',
+      currentLiabilities: '350000.00',
+      retainedEarnings: '200000.00',
+      ebit: '90000.00',
+      revenue: '1500000.00',
+      bookEquity: '500000.00',
+      operatingCashFlow: '70000.00',
+      ...over,
+    });
+    const ADD = `mutation($input: AddFinancialStatementInput!) { addFinancialStatement(input: $input) { id } }`;
+    const assessments = () =>
+      hub.ok<{ client: { riskAssessments: { score: number; tier: string }[] } }>(`query($id: ID!) { client(id: $id) { riskAssessments { score tier } } }`, { id: clientId });
+    await hub.ok(ADD, { input: statement('2023-12-31') });
+    await waitFor(assessments, (d) => d.client.riskAssessments.length === 1);
+    // A weaker year: lower ratios, the same tier (72.8 → 65.2, STANDARD both).
+    await hub.ok(ADD, { input: statement('2024-12-31', { ebit: '5000.00', retainedEarnings: '10000.00', operatingCashFlow: '4000.00', currentLiabilities: '500000.00' }) });
+    await waitFor(assessments, (d) => d.client.riskAssessments.length === 2);
+    const [alert] = await waitFor(() => alertsOf(clientId, ['CREDIT_DETERIORATION']), (a) => a.length === 1);
+    expect(alert).toMatchObject({ severity: 'INFO', status: 'OPEN' });
+    expect(alert!.message).toMatch(/^score fell by/);
+    // Back to the first year's figures.
+    await hub.ok(ADD, { input: statement('2025-12-31') });
+    const [resolved] = await waitFor(() => alertsOf(clientId, ['CREDIT_DETERIORATION']), (a) => a[0]?.status === 'RESOLVED');
+    expect(resolved).toMatchObject({ status: 'RESOLVED', resolvedBy: 'risk rules' });
+    expect(resolved!.resolutionNote).toMatch(/^score recovered to [\d.]+ \([\d.]+ before the drop\), tier /);
   });
 });
 

@@ -122,6 +122,20 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
       });
     } else if (TIER_RANK[tier] < TIER_RANK[previousTier]) {
       await alerts.clear(tem, AlertKind.CREDIT_DETERIORATION, clientId, `tier improved to ${tier} (score ${score})`);
+    } else {
+      // A score drop within the tier (INFO) clears when the score is back where it was before
+      // the drop: the assessment before the one that raised it.
+      const [before] = await rows<{ score: number }>(
+        tem,
+        `select r.score::float as score from alert a
+           join lateral (select score from risk_assessment where client_id = a.client_id and assessed_at < a.raised_at
+                          order by assessed_at desc, id desc offset 1 limit 1) r on true
+          where a.kind = ? and a.subject_id = ? and a.status <> 'RESOLVED' and a.severity = ?`,
+        [AlertKind.CREDIT_DETERIORATION, clientId, Severity.INFO],
+      );
+      if (before && score >= before.score) {
+        await alerts.clear(tem, AlertKind.CREDIT_DETERIORATION, clientId, `score recovered to ${score} (${before.score} before the drop), tier ${tier}`);
+      }
     }
     return;
   }
