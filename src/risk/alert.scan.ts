@@ -6,16 +6,16 @@ import { UTILIZING_STATUSES } from '../financing/financing.enums.js';
 import { businessDate } from '../financing/financing.rules.js';
 import { TERMINAL_STATUSES } from '../logistics/tracking.js';
 import type { AlertThresholds } from './alert.rules.js';
-import { AlertKind, Severity } from './alert.enums.js';
+import { AlertKind, SEVERITY_RANK, Severity } from './alert.enums.js';
 import { AlertService, type AlertSignal } from './alert.service.js';
 import { EXCEPTION_STATUS_LIST, IS_EXCEPTION_SQL, OPERATIONAL_WINDOW_DAYS } from './operational.js';
 
 const DAY_MS = 86_400_000;
-/** Advisory lock key of the scan: hubs sharing a database scan one at a time. */
-const SCAN_LOCK = 7_346_221;
 /** The client statuses that have quarterly reviews. */
 const REVIEWED_STATUSES = ['ACTIVE', 'WATCHLIST'];
 const TERMINAL = [...TERMINAL_STATUSES];
+/** Alerts one scan transaction changes at most (see `RiskScanService`). */
+const CHUNK = 100;
 
 /**
  * What a rule finds about one subject: the alert it calls for, or — for a subject with an open
@@ -268,18 +268,34 @@ export interface RuleOutcome {
   resolved: number;
 }
 
-/** Raises, escalates or resolves the alerts of `rule` to match its findings, in the caller's transaction. */
-export async function applyConditionRule(
-  tem: EntityManager,
-  rule: ConditionRule,
-  t: AlertThresholds,
-  now: Date,
-  scope: readonly string[] | null,
-): Promise<RuleOutcome> {
-  const out: RuleOutcome = { raised: 0, escalated: 0, resolved: 0 };
-  if (scope && !scope.length) return out;
+/**
+ * The findings of `rule` that call for a change: those whose subject has no open alert at their
+ * severity or worse (a raise or an escalation), and those that resolve an open alert. The open
+ * alerts are read in one statement per 5 000 subjects, so a scan that changes nothing costs a
+ * few statements, not a few per subject.
+ */
+async function changesOf(em: EntityManager, rule: ConditionRule, t: AlertThresholds, now: Date, scope: readonly string[] | null): Promise<Finding[]> {
+  const findings = await rule.evaluate(em, t, now, scope);
+  const subjects = findings.filter((f) => f.signal).map((f) => f.subjectId);
+  const current = new Map<string, Severity>();
+  for (let i = 0; i < subjects.length; i += 5000) {
+    const rows = await all<{ subject_id: string; severity: Severity }>(
+      em,
+      `select subject_id, severity from alert where kind = ? and status <> 'RESOLVED' and subject_id in (?)`,
+      [rule.kind, subjects.slice(i, i + 5000)],
+    );
+    for (const r of rows) current.set(r.subject_id, r.severity);
+  }
+  return findings.filter((f) => {
+    const open = current.get(f.subjectId);
+    return !(f.signal && open && SEVERITY_RANK[open] >= SEVERITY_RANK[f.signal.severity]);
+  });
+}
+
+/** Raises, escalates or resolves alerts for `findings`, in the caller's transaction. */
+async function act(tem: EntityManager, rule: ConditionRule, findings: readonly Finding[], out: RuleOutcome): Promise<void> {
   const alerts = new AlertService(tem);
-  for (const f of await rule.evaluate(tem, t, now, scope)) {
+  for (const f of findings) {
     if (f.signal) {
       const change = await alerts.raise(tem, { ...f.signal, kind: rule.kind, subjectType: rule.subjectType, subjectId: f.subjectId, clientId: f.clientId });
       if (change === 'RAISED') out.raised++;
@@ -288,6 +304,19 @@ export async function applyConditionRule(
       out.resolved++;
     }
   }
+}
+
+/** Brings the alerts of `rule` for the subjects in `scope` in line with its findings, in the caller's transaction. */
+export async function applyConditionRule(
+  tem: EntityManager,
+  rule: ConditionRule,
+  t: AlertThresholds,
+  now: Date,
+  scope: readonly string[],
+): Promise<RuleOutcome> {
+  const out: RuleOutcome = { raised: 0, escalated: 0, resolved: 0 };
+  if (!scope.length) return out;
+  await act(tem, rule, await changesOf(tem, rule, t, now, scope), out);
   return out;
 }
 
@@ -319,9 +348,13 @@ export class RiskScanResult {
 }
 
 /**
- * The scheduled early-warning scan: every condition rule over everything, one transaction per
- * rule (a failing rule does not hold the others back). Hubs sharing a database take turns (an
- * advisory lock); the scan is idempotent, so the later one finds nothing to change.
+ * The scheduled early-warning scan: every condition rule over everything. A rule reads its
+ * findings, then writes its changes in short transactions of `CHUNK` alerts each — a long
+ * writing transaction would hold back the outbox delivery of every hub on the cluster (the
+ * dispatcher reads below the oldest one). The per-subject lock in `AlertService` keeps a scan and
+ * the outbox reactions (or another hub's scan) from raising the same alert twice; the scan is
+ * idempotent, so whoever comes second finds nothing to change. A rule that fails is reported and
+ * the others still run.
  */
 export class RiskScanService {
   constructor(private readonly em: EntityManager) {}
@@ -329,14 +362,15 @@ export class RiskScanService {
   async scan(t: AlertThresholds, now = new Date()): Promise<RiskScanResult> {
     const rules: RuleScanResult[] = [];
     for (const rule of CONDITION_RULES) {
+      const out: RuleOutcome = { raised: 0, escalated: 0, resolved: 0 };
       try {
-        const outcome = await this.em.fork().transactional(async (tem) => {
-          await tem.execute('select pg_advisory_xact_lock(?)', [SCAN_LOCK]);
-          return applyConditionRule(tem, rule, t, now, null);
-        });
-        rules.push({ kind: rule.kind, ...outcome, error: null });
+        const changes = await changesOf(this.em.fork(), rule, t, now, null);
+        for (let i = 0; i < changes.length; i += CHUNK) {
+          await this.em.fork().transactional((tem) => act(tem, rule, changes.slice(i, i + CHUNK), out));
+        }
+        rules.push({ kind: rule.kind, ...out, error: null });
       } catch (err) {
-        rules.push({ kind: rule.kind, raised: 0, escalated: 0, resolved: 0, error: err instanceof Error ? err.message : String(err) });
+        rules.push({ kind: rule.kind, ...out, error: err instanceof Error ? err.message : String(err) });
       }
     }
     return { at: now, rules };
