@@ -239,6 +239,16 @@ export const VARIABLES = {
     default: 600,
     parse: int(5, 86_400),
   },
+  RISK_REACTION_MAX_ATTEMPTS: {
+    description: 'failures of one outbox event (while the database answers) after which the risk reactions park it in `outbox_dead_letter` and go on with the next; see Operations',
+    default: 5,
+    parse: int(1, 100),
+  },
+  RISK_REACTION_RETRY_MS: {
+    description: 'wait before the risk reactions retry a failed event; doubles with each failure, up to a minute (or this, if longer)',
+    default: 1000,
+    parse: int(10, 600_000),
+  },
   DEMO_PARTNER_SIM: {
     description: 'run the partner simulator in-process on a loopback port, register its partners and shipments for demo clients, and let polls and pushes move them; default on for the embedded database with the demo seed, off otherwise',
     parse: bool,

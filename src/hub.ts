@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { initOrm, migrate, type DatabaseTarget } from './db/orm.js';
 import { instrumentQueries } from './db/query-scope.js';
+import { OutboxConsumerRegistry } from './events/consumer-registry.js';
+import { DeadLetterService } from './events/dead-letter.service.js';
 import { OutboxDispatcher } from './events/dispatcher.js';
 import { DelinquencyJob } from './financing/delinquency.job.js';
 import type { Hub } from './graphql/context.js';
@@ -18,7 +20,7 @@ import { describeDatabaseUrl } from './logger.js';
 import { Poller } from './logistics/poller.js';
 import { createLogisticsRuntime } from './logistics/runtime.js';
 import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
-import { RiskReaction } from './risk/risk.reaction.js';
+import { RiskReaction, riskRetryPolicy } from './risk/risk.reaction.js';
 import { RiskScanJob } from './risk/risk-scan.job.js';
 import { alertThresholds } from './risk/alert.rules.js';
 
@@ -54,7 +56,16 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
   let orm: MikroORM | null = null;
   try {
     orm = await initOrm(target);
-    const metrics = createMetrics();
+    const ormForMetrics = orm;
+    const consumers = new OutboxConsumerRegistry();
+    const metrics = createMetrics({
+      unresolvedDeadLetters: async () => {
+        const counts = await new DeadLetterService(ormForMetrics.em.fork()).unresolvedCounts();
+        // Zero for the consumers that run here, so that the series exists before the first one.
+        for (const name of consumers.names()) counts[name] ??= 0;
+        return counts;
+      },
+    });
     instrumentQueries(orm, () => metrics.dbQueries.inc());
     const applied = await migrate(orm, target.url);
     if (applied.length) log.info({ migrations: applied }, 'migrations applied');
@@ -78,11 +89,15 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const secrets = SecretBox.fromKey(config.SECRETS_KEY ?? (embedded ? embeddedSecretsKey(config.dataDir) : null));
     if (!secrets.available) log.warn('SECRETS_KEY is not set: logistics partners with credentials or webhook secrets cannot be registered');
     const logistics = createLogisticsRuntime(orm, metrics, secrets);
-    const hub: Hub = { config, orm, log, metrics, dispatcher, logistics };
+    const hub: Hub = { config, orm, log, metrics, dispatcher, logistics, consumers };
     await dispatcher.start();
     // Re-assessment and early-warning rules. They resume from their persisted outbox position:
     // what changed while no hub ran is acted on now.
-    const riskReactions = new RiskReaction(orm, dispatcher, log.child({ component: 'risk' }), alertThresholds(config));
+    const riskReactions = new RiskReaction(orm, dispatcher, log.child({ component: 'risk' }), alertThresholds(config), {
+      retry: riskRetryPolicy(config),
+      metrics,
+      consumers,
+    });
     await riskReactions.start();
     const delinquency = config.DELINQUENCY_SCAN_ENABLED
       ? new DelinquencyJob(orm, log.child({ component: 'delinquency' }), config.DELINQUENCY_SCAN_HOUR)

@@ -103,6 +103,21 @@ describe("each role's reach", () => {
     expect(await code(role, push)).toBe(pushes);
   });
 
+  it.each([
+    [Role.ADMIN, 'OK'],
+    [Role.RELATIONSHIP_MANAGER, 'FORBIDDEN'],
+    [Role.RISK_OFFICER, 'FORBIDDEN'],
+    [Role.VIEWER, 'FORBIDDEN'],
+    [Role.PARTNER, 'FORBIDDEN'],
+  ])('%s: list, retry and discard dead letters %s', async (role, reach) => {
+    expect(await code(role, '{ deadLetters { totalCount } }')).toBe(reach);
+    // No such dead letter: past the guard, that is NOT_FOUND.
+    const id = '00000000-0000-4000-8000-000000000000';
+    const past = reach === 'OK' ? 'NOT_FOUND' : reach;
+    expect(await code(role, 'mutation($id: ID!) { retryDeadLetter(id: $id) { id } }', { id })).toBe(past);
+    expect(await code(role, 'mutation($id: ID!) { discardDeadLetter(id: $id, note: "n") { id } }', { id })).toBe(past);
+  });
+
   it('lets risk officers and relationship managers change a status, not viewers or partners', async () => {
     expect(await code(Role.RISK_OFFICER, changeStatus, { input: { id: clientId, status: 'ACTIVE' } })).toBe('OK');
     expect(await code(Role.RELATIONSHIP_MANAGER, changeStatus, { input: { id: clientId, status: 'WATCHLIST' } })).toBe('OK');

@@ -4,6 +4,7 @@ import { Contact } from '../clients/contact.entity.js';
 import { Feedback } from '../clients/feedback.entity.js';
 import { Interaction } from '../clients/interaction.entity.js';
 import { SupplyChainLink } from '../clients/supply-chain-link.entity.js';
+import { OutboxDeadLetter } from '../events/dead-letter.entity.js';
 import { OutboxConsumer } from '../events/outbox-consumer.entity.js';
 import { OutboxEvent } from '../events/outbox.entity.js';
 import { AmlWatchEntry, LoanPrimeRate } from '../financing/compliance.entity.js';
@@ -22,5 +23,5 @@ export const ENTITIES = [ApiKey, OutboxEvent, Client, SupplyChainLink, Contact, 
   CreditLine, CreditLineChange, Financing, Receivable, FinancingTransition, ScheduleInstalment, Repayment, BucketChange, LedgerEntry,
   LoanPrimeRate, AmlWatchEntry,
   LogisticsPartner, Shipment, TrackingEventRecord, WebhookInbox,
-  FinancialStatement, RiskAssessment, OutboxConsumer, Alert,
+  FinancialStatement, RiskAssessment, OutboxConsumer, Alert, OutboxDeadLetter,
 ];

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Viewer } from '../auth/viewer.js';
+import type { OutboxConsumerRegistry } from '../events/consumer-registry.js';
 import type { OutboxDispatcher } from '../events/dispatcher.js';
 import type { Metrics } from '../http/metrics.js';
 import type { LogisticsRuntime } from '../logistics/runtime.js';
@@ -15,6 +16,8 @@ export interface Hub {
   metrics: Metrics;
   dispatcher: OutboxDispatcher;
   logistics: LogisticsRuntime;
+  /** Outbox consumers running in this hub, for retrying their dead letters. */
+  consumers: OutboxConsumerRegistry;
 }
 
 /**

@@ -16,7 +16,9 @@ export type ErrorCode =
   /** Financing: the annual rate is above the legal cap (a multiple of the one-year LPR). */
   | 'RATE_CAP_EXCEEDED'
   /** Financing: the deal is held by AML screening until an ADMIN clears it. */
-  | 'AML_HOLD';
+  | 'AML_HOLD'
+  /** Events: re-running a dead letter's handler failed again; the dead letter is kept. */
+  | 'RETRY_FAILED';
 
 /** A failure the caller can act on. `field` names the offending input field (dotted path). */
 export class DomainError extends Error {

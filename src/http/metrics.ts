@@ -1,7 +1,16 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Values read from the database when scraped. */
+export interface MetricSources {
+  /** Unresolved dead letters per outbox consumer. */
+  unresolvedDeadLetters?: () => Promise<Record<string, number>>;
+}
+
+/** A scrape must not hang on a database that does not answer. */
+const SOURCE_TIMEOUT_MS = 2000;
+
 /** The hub's Prometheus metrics, on a registry of its own (several hubs can share a process in tests). */
-export function createMetrics() {
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'scf_' });
   return {
@@ -50,6 +59,42 @@ export function createMetrics() {
       name: 'scf_outbox_lag_seconds',
       help: 'Age of the last outbox event when it was dispatched',
       registers: [registry],
+    }),
+    consumerRetries: new Counter({
+      name: 'scf_outbox_consumer_retries_total',
+      help: 'Failed attempts of outbox consumers at an event, by consumer and reason (failed: counted toward parking; database-unavailable: not counted)',
+      labelNames: ['consumer', 'reason'] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'scf_outbox_dead_letters_total',
+      help: 'Outbox events parked as dead letters after repeated failures, by consumer and topic',
+      labelNames: ['consumer', 'topic'] as const,
+      registers: [registry],
+    }),
+    deadLettersUnresolved: new Gauge({
+      name: 'scf_outbox_dead_letters_unresolved',
+      help: 'Dead letters not yet retried or discarded, by consumer (read from the database at each scrape; kept when it does not answer)',
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+      async collect() {
+        if (!sources.unresolvedDeadLetters) return;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          const counts = await Promise.race([
+            sources.unresolvedDeadLetters(),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error('timed out')), SOURCE_TIMEOUT_MS);
+            }),
+          ]);
+          this.reset();
+          for (const [consumer, n] of Object.entries(counts)) this.set({ consumer }, n);
+        } catch {
+          // The database is away (readyz says so): the last values stand.
+        } finally {
+          clearTimeout(timer);
+        }
+      },
     }),
     outboxDelivered: new Counter({
       name: 'scf_outbox_events_dispatched_total',

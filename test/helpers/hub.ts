@@ -37,6 +37,8 @@ export interface TestHub {
   keyFor(role: Role, partnerCode?: string): Promise<string>;
   /** SQL statements the hub sent while `fn` ran (the outbox dispatcher's polls excluded). */
   countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }>;
+  /** Stops the hub and starts it again on the same database (a new port: the fields are updated). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,14 +66,16 @@ export async function startTestHub(overrides: Partial<RawConfig> = {}): Promise<
   }
   // The outbox dispatcher's background reads follow its timer, not the request: left out.
   let queries = 0;
-  running.hub.orm.em
-    .getConnection()
-    .getKnex()
-    .on('query', (q: { sql: string }) => {
-      if (!/\bfrom outbox_event\b/.test(q.sql)) queries++;
-    });
+  const countSql = (r: RunningHub) =>
+    r.hub.orm.em
+      .getConnection()
+      .getKnex()
+      .on('query', (q: { sql: string }) => {
+        if (!/\bfrom outbox_event\b/.test(q.sql)) queries++;
+      });
+  countSql(running);
 
-  const url = `${running.baseUrl}/graphql`;
+  let url = `${running.baseUrl}/graphql`;
   const gql: TestHub['gql'] = async (query, variables, opts = {}) => {
     const key = opts.key === undefined ? adminKey : opts.key;
     const res = await fetch(url, {
@@ -119,6 +123,13 @@ export async function startTestHub(overrides: Partial<RawConfig> = {}): Promise<
       const before = queries;
       const result = await fn();
       return { result, count: queries - before };
+    },
+    async restart() {
+      await running.stop();
+      running = await startHub(config, log, scratch.target);
+      countSql(running);
+      url = `${running.baseUrl}/graphql`;
+      Object.assign(hub, { baseUrl: running.baseUrl, url, wsUrl: url.replace(/^http/, 'ws'), orm: running.hub.orm, hub: running.hub, running });
     },
     async close() {
       await running.stop();
