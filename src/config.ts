@@ -225,7 +225,7 @@ export const VARIABLES = {
     parse: int(1, 100000),
   },
   RISK_ALERT_REVIEW_CRITICAL_DAYS: {
-    description: 'a `REVIEW_DUE` alert (raised, WARNING, when an active client\'s next quarterly review date has come) turns CRITICAL when the review is this many days overdue',
+    description: 'a `REVIEW_DUE` alert (raised, WARNING, when an active client\'s next review date has come) turns CRITICAL when the review is this many days overdue',
     default: 30,
     parse: int(1, 365),
   },

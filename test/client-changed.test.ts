@@ -81,7 +81,7 @@ describe('clientChanged', () => {
         { input: { clientId: client.id, kind: 'VISIT', occurredAt: new Date(Date.now() - 3_600_000).toISOString(), summary: 'Site visit' } },
       );
       const [status, recorded] = await events(sub, 2);
-      expect(status).toMatchObject({ change: 'STATUS_CHANGED', fields: ['status'], reason: 'onboarded', client: { status: 'ACTIVE' } });
+      expect(status).toMatchObject({ change: 'STATUS_CHANGED', fields: ['status', 'nextReviewDate'], reason: 'onboarded', client: { status: 'ACTIVE' } });
       expect(recorded).toMatchObject({ change: 'INTERACTION_RECORDED', subjectId: interaction.recordInteraction.id });
     } finally {
       await sub.close();

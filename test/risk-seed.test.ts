@@ -34,6 +34,28 @@ describe('the demo risk seed', () => {
     expect(zones.map((z) => z.zone)).toEqual(['DISTRESS', 'GREY', 'SAFE']);
   });
 
+  it('records a few periodic reviews and leaves a few clients overdue for theirs', async () => {
+    const [reviews] = await q<{ n: number; clients: number; assessed: number }>(
+      `select count(*)::int as n, count(distinct client_id)::int as clients, count(tier)::int as assessed from risk_review`,
+    );
+    expect(reviews!.n).toBeGreaterThanOrEqual(5);
+    expect(reviews!.assessed).toBeGreaterThanOrEqual(3);
+    // Each reviewed client's schedule is what its latest review set.
+    const stale = await q<{ id: string }>(
+      `select c.id from client c join lateral (
+         select r.next_review_on from risk_review r where r.client_id = c.id order by r.reviewed_on desc, r.created_at desc limit 1) last on true
+       where c.next_review_on is distinct from last.next_review_on`,
+    );
+    expect(stale).toEqual([]);
+    const [due] = await q<{ overdue: number; scheduled: number; reviewable: number }>(
+      `select count(*) filter (where next_review_on < (now() at time zone 'UTC' + interval '8 hours')::date)::int as overdue,
+              count(next_review_on)::int as scheduled,
+              count(*) filter (where status in ('ACTIVE', 'WATCHLIST'))::int as reviewable from client`,
+    );
+    expect(due!.overdue).toBeGreaterThanOrEqual(3);
+    expect(due!.scheduled).toBe(due!.reviewable);
+  });
+
   it('leaves open alerts for overdue deals, assigned to the relationship manager', async () => {
     const open = await q<{ kind: string; severity: string; assigned_to: string | null }>(`select kind, severity, assigned_to from alert where status = 'OPEN'`);
     expect(open.some((a) => a.kind === 'PAYMENT_OVERDUE')).toBe(true);

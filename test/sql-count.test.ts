@@ -24,6 +24,8 @@ afterAll(async () => {
 });
 
 const DAY = 86_400_000;
+/** ACTIVE clients have a next review date (`client_next_review_chk`). */
+const NEXT_REVIEW = businessDate(new Date(Date.now() + 90 * DAY));
 
 /**
  * Statements the hub sends while `fn` runs, leaving out the outbox dispatcher's background
@@ -63,6 +65,7 @@ async function arrangePortfolio(rm: string, n: number, codeBase: number): Promis
         industry: Industry.HOME_APPLIANCES,
         unifiedSocialCreditCode: usccFromNumber(codeBase + i),
         status: ClientStatus.ACTIVE,
+        nextReviewOn: NEXT_REVIEW,
         relationshipManager: rm,
         lastContactAt: new Date(Date.now() - 201 * DAY),
       });
@@ -176,6 +179,7 @@ async function arrangeFinancing(clients: Client[], codeBase: number): Promise<vo
       industry: Industry.HOME_APPLIANCES,
       unifiedSocialCreditCode: usccFromNumber(codeBase),
       status: ClientStatus.ACTIVE,
+      nextReviewOn: NEXT_REVIEW,
     });
     for (const [i, c] of clients.entries()) {
       const client = em.getReference(Client, c.id);

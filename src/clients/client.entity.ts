@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ClientKind, ClientStatus, CreditRating, Industry } from './client.enums.js';
 
@@ -11,6 +12,14 @@ import { ClientKind, ClientStatus, CreditRating, Industry } from './client.enums
 @Index({ name: 'client_created_idx', properties: ['createdAt', 'id'] })
 @Index({ name: 'client_updated_idx', properties: ['updatedAt', 'id'] })
 @Index({ name: 'client_name_idx', properties: ['name', 'id'] })
+@Index({ name: 'client_next_review_idx', properties: ['nextReviewOn', 'id'] })
+// The review schedule's contract (a scan of due reviews reads the column): ACTIVE and WATCHLIST
+// clients have a next review date, the others none. Written as PostgreSQL prints it back, so
+// that the migration check's diff recognises it (`in (…)` comes back as `= any (array[…])`).
+@Check({
+  name: 'client_next_review_chk',
+  expression: `("status" = any (array['ACTIVE'::text, 'WATCHLIST'::text])) = ("next_review_on" is not null)`,
+})
 export class Client {
   /** Defaulted properties `em.create` need not be given. */
   [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
@@ -50,6 +59,14 @@ export class Client {
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 120, nullable: true })
   city?: string | null;
+
+  @Field(() => LocalDateResolver, {
+    name: 'nextReviewDate',
+    nullable: true,
+    description: 'Business date the next periodic risk review is due; set while ACTIVE (quarterly) or WATCHLIST (monthly), else null',
+  })
+  @Property({ type: 'date', nullable: true })
+  nextReviewOn: string | null = null;
 
   @Field(() => Date, { nullable: true, description: 'When the desk last met, visited, called or wrote to the client' })
   @Property({ type: 'datetime', nullable: true })

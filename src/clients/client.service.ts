@@ -13,11 +13,13 @@ import {
   type UpdateClientInput,
 } from './client.inputs.js';
 import { idArg, mapUniqueViolation, normaliseUscc, optionalText, requiredText } from './client.validation.js';
+import { reviewDateAfterMove } from './review-schedule.js';
 import { SupplyChainLink } from './supply-chain-link.entity.js';
+import { businessDate } from '../financing/financing.rules.js';
 import { badInput, conflict, notFound, type DomainError } from '../graphql/errors.js';
 import { decodeCursor, encodeCursor, pageSize, SortDirection } from '../graphql/pagination.js';
 
-type EditableField = 'name' | 'kind' | 'industry' | 'unifiedSocialCreditCode' | 'creditRating' | 'relationshipManager' | 'city' | 'status';
+type EditableField = 'name' | 'kind' | 'industry' | 'unifiedSocialCreditCode' | 'creditRating' | 'relationshipManager' | 'city';
 
 const USCC_FIELD = 'input.unifiedSocialCreditCode';
 const USCC_CONSTRAINT = 'client_uscc_uidx';
@@ -42,6 +44,41 @@ export function assertStatusTransition(client: Client, to: ClientStatus, field: 
       allowed: [...allowed],
     });
   }
+}
+
+/** Options of a status move. */
+export interface StatusMove {
+  /** The input field the new status came from, for errors. */
+  field: string;
+  /** Kept with the change event. */
+  reason?: string | null;
+  /** Business date the review cadence counts from. */
+  today: string;
+  /** A risk review's own next date, instead of the one the move would give (must suit the new status). */
+  nextReviewOn?: string | null;
+}
+
+/**
+ * Moves the client to `to` and its next review date with it (see `reviewDateAfterMove`), or to
+ * `move.nextReviewOn` when given. Returns the GraphQL names of the fields that changed.
+ */
+function moveStatus(client: Client, to: ClientStatus, move: StatusMove): string[] {
+  assertStatusTransition(client, to, move.field);
+  const fields: string[] = [];
+  const from = client.status;
+  if (from !== to) {
+    client.status = to;
+    fields.push('status');
+  }
+  let next: string | null;
+  if (move.nextReviewOn !== undefined) next = move.nextReviewOn;
+  else if (from === to) next = client.nextReviewOn; // no move: the schedule stands
+  else next = reviewDateAfterMove(to, client.nextReviewOn, move.today);
+  if (client.nextReviewOn !== next) {
+    client.nextReviewOn = next;
+    fields.push('nextReviewDate');
+  }
+  return fields;
 }
 
 /** The SQL column and entity property each ordering sorts on. */
@@ -92,6 +129,7 @@ export class ClientService {
             relationshipManager,
             city,
             status,
+            nextReviewOn: reviewDateAfterMove(status, null, businessDate(new Date())),
           });
           recordClientChange(tem, { clientId: client.id, change: ClientChange.CREATED });
           return client;
@@ -145,8 +183,7 @@ export class ClientService {
           if (input.city !== undefined) set('city', optionalText('input.city', input.city, 120));
           if (input.status !== undefined) {
             if (input.status === null) throw badInput('input.status', 'cannot be cleared');
-            assertStatusTransition(client, input.status, 'input.status');
-            set('status', input.status);
+            fields.push(...moveStatus(client, input.status, { field: 'input.status', today: businessDate(new Date()) }));
           }
           if (fields.length) {
             const change = fields.includes('status') ? ClientChange.STATUS_CHANGED : ClientChange.UPDATED;
@@ -163,13 +200,23 @@ export class ClientService {
     const reason = optionalText('input.reason', input.reason, 500);
     return this.em.transactional(async (tem) => {
       const client = await this.lockClient(tem, input.id);
-      assertStatusTransition(client, input.status, 'input.status');
-      if (client.status !== input.status) {
-        client.status = input.status;
-        recordClientChange(tem, { clientId: client.id, change: ClientChange.STATUS_CHANGED, fields: ['status'], reason: reason ?? undefined });
-      }
+      new ClientService(tem).applyStatusMove(client, input.status, { field: 'input.status', reason, today: businessDate(new Date()) });
       return client;
     });
+  }
+
+  /**
+   * The status-change path inside the caller's transaction, the client locked: checks the move,
+   * keeps the next review date in step, and records one clientChanged event (STATUS_CHANGED, or
+   * UPDATED when only the review date changed). Returns the fields it changed.
+   */
+  applyStatusMove(client: Client, to: ClientStatus, move: StatusMove): string[] {
+    const fields = moveStatus(client, to, move);
+    if (fields.length) {
+      const change = fields.includes('status') ? ClientChange.STATUS_CHANGED : ClientChange.UPDATED;
+      recordClientChange(this.em, { clientId: client.id, change, fields, reason: move.reason ?? undefined });
+    }
+    return fields;
   }
 
   async changeCreditRating(input: ChangeClientCreditRatingInput): Promise<Client> {

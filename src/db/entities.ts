@@ -16,6 +16,7 @@ import { Shipment, TrackingEventRecord } from '../logistics/shipment.entity.js';
 import { WebhookInbox } from '../logistics/webhook-inbox.entity.js';
 import { Alert } from '../risk/alert.entity.js';
 import { RiskAssessment } from '../risk/risk-assessment.entity.js';
+import { RiskReview } from '../risk/risk-review.entity.js';
 import { FinancialStatement } from '../risk/statement.entity.js';
 
 /** Every entity; explicit, so that start-up needs no file globbing. */
@@ -23,5 +24,5 @@ export const ENTITIES = [ApiKey, OutboxEvent, Client, SupplyChainLink, Contact, 
   CreditLine, CreditLineChange, Financing, Receivable, FinancingTransition, ScheduleInstalment, Repayment, BucketChange, LedgerEntry,
   LoanPrimeRate, AmlWatchEntry,
   LogisticsPartner, Shipment, TrackingEventRecord, WebhookInbox,
-  FinancialStatement, RiskAssessment, OutboxConsumer, Alert, OutboxDeadLetter,
+  FinancialStatement, RiskAssessment, OutboxConsumer, Alert, OutboxDeadLetter, RiskReview,
 ];

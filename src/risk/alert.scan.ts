@@ -250,7 +250,7 @@ export const reviewDue: ConditionRule = {
         signal: due
           ? {
               severity: overdue >= t.reviewCriticalDays ? Severity.CRITICAL : Severity.WARNING,
-              message: `quarterly review of ${r.name} was due on ${r.next}${overdue ? ` (${overdue} days overdue)` : ''}`,
+              message: `risk review of ${r.name} was due on ${r.next}${overdue ? ` (${overdue} days overdue)` : ''}`,
             }
           : null,
         clearedNote: !REVIEWED_STATUSES.includes(r.status) ? `${r.name} is ${r.status}: no reviews due` : `next review of ${r.name} is on ${r.next ?? 'no date'}`,

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { groupBy, validIds } from '../graphql/batch.js';
 import { RiskAssessment } from './risk-assessment.entity.js';
+import { RiskReview } from './risk-review.entity.js';
 import { FinancialStatement } from './statement.entity.js';
 
 const groupByClient = <T extends { client: { id: string } }>(rows: readonly T[]) => groupBy(rows, (r) => r.client.id);
@@ -39,7 +40,17 @@ export function createRiskLoaders(em: EntityManager) {
     return ids.map((id) => map.get(id.toLowerCase()) ?? null);
   });
 
-  const loaders = { statementsByClient, assessmentsByClient, latestAssessment };
+  /** A client's periodic reviews, newest first. */
+  const reviewsByClient = new DataLoader<string, RiskReview[]>(async (ids) => {
+    const wanted = validIds(ids);
+    const rows = wanted.length
+      ? await em.find(RiskReview, { client: { $in: wanted } }, { orderBy: [{ reviewedOn: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }] })
+      : [];
+    const map = groupByClient(rows);
+    return ids.map((id) => map.get(id.toLowerCase()) ?? []);
+  });
+
+  const loaders = { statementsByClient, assessmentsByClient, latestAssessment, reviewsByClient };
   return {
     ...loaders,
     clearAll(): void {

@@ -1,12 +1,21 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { RISK_ASSESSORS, STATEMENT_WRITERS } from '../auth/viewer.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { READERS, RISK_ASSESSORS, STATEMENT_WRITERS } from '../auth/viewer.js';
 import { Client } from '../clients/client.entity.js';
+import { ClientConnection } from '../clients/client.resolver.js';
 import { actorOf } from '../financing/context.js';
+import { businessDate } from '../financing/financing.rules.js';
+import { dateArg } from '../financing/money.js';
 import type { Context } from '../graphql/context.js';
 import { badInput, notFound } from '../graphql/errors.js';
+import { PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
+import { selectsField } from '../graphql/selection.js';
 import { RiskAssessment, RiskDimensionScore } from './risk-assessment.entity.js';
+import { RiskReview } from './risk-review.entity.js';
+import { RiskReviewService } from './risk-review.service.js';
 import { AssessmentTrigger } from './risk.enums.js';
-import { AddFinancialStatementInput } from './risk.inputs.js';
+import { AddFinancialStatementInput, RecordRiskReviewInput } from './risk.inputs.js';
 import { RiskService } from './risk.service.js';
 import { FinancialStatement } from './statement.entity.js';
 import { StatementService } from './statement.service.js';
@@ -59,9 +68,57 @@ export class RiskAssessmentResolver {
   }
 }
 
-/** A client's statements and assessments. */
+@Resolver(() => RiskReview)
+export class RiskReviewResolver {
+  @Authorized(...RISK_ASSESSORS)
+  @Mutation(() => RiskReview, {
+    description:
+      'Records a periodic review and sets the next review date; WATCHLIST, REINSTATE and EXIT move the client; resolves its open REVIEW_DUE alert',
+  })
+  async recordRiskReview(@Arg('input', () => RecordRiskReviewInput) input: RecordRiskReviewInput, @Ctx() ctx: Context): Promise<RiskReview> {
+    const review = await new RiskReviewService(ctx.em).record(input, actorOf(ctx));
+    // The client changed too (its review date, perhaps its status).
+    ctx.loaders.clients.clearAll();
+    return afterRiskWrite(ctx, review);
+  }
+
+  @FieldResolver(() => Client)
+  async client(@Root() r: RiskReview, @Ctx() ctx: Context): Promise<Client> {
+    const client = await ctx.loaders.clients.byId.load(r.client.id);
+    if (!client) throw notFound('Client', r.client.id);
+    return client;
+  }
+}
+
+/** A client's statements, assessments and reviews. */
 @Resolver(() => Client)
 export class ClientRiskResolver {
+  @Authorized(...READERS)
+  @Query(() => ClientConnection, { description: 'Clients whose next periodic review is due on or before asOf (default today), most overdue first' })
+  async riskReviewsDue(
+    @Arg('asOf', () => LocalDateResolver, { nullable: true, description: 'Business date; default today (China Standard Time)' }) asOf: string | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Connection<Client>> {
+    const date = asOf ? dateArg('asOf', asOf) : businessDate(new Date());
+    const page = await new RiskReviewService(ctx.em).listDue(date, first, after);
+    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    for (const c of page.rows) ctx.loaders.clients.byId.prime(c.id, c);
+    return toConnection(page.rows, page.limit, total, page.cursorOf);
+  }
+
+  @FieldResolver(() => [RiskReview], { description: 'Periodic reviews, newest first' })
+  async riskReviews(
+    @Root() client: Client,
+    @Arg('last', () => Int, { nullable: true, description: 'At most this many (1–100), the newest' }) last: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<RiskReview[]> {
+    if (last !== null && (last < 1 || last > 100)) throw badInput('last', 'must be from 1 to 100');
+    const all = await ctx.loaders.risk.reviewsByClient.load(client.id);
+    return last === null ? all : all.slice(0, last);
+  }
+
   @FieldResolver(() => [FinancialStatement], { description: 'Newest period first' })
   financialStatements(@Root() client: Client, @Ctx() ctx: Context): Promise<FinancialStatement[]> {
     return ctx.loaders.risk.statementsByClient.load(client.id);

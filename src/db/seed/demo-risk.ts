@@ -1,10 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { Client } from '../../clients/client.entity.js';
+import { ClientStatus } from '../../clients/client.enums.js';
+import { addMonths, reviewCadence } from '../../clients/review-schedule.js';
 import { FinancingTopic } from '../../financing/financing.events.js';
+import { addDays, businessDate } from '../../financing/financing.rules.js';
 import { applyAlertRules, DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../../risk/alert.rules.js';
 import { computeRatios } from '../../risk/ratios.js';
-import { AssessmentTrigger } from '../../risk/risk.enums.js';
+import type { RiskAssessment } from '../../risk/risk-assessment.entity.js';
+import { RiskReview } from '../../risk/risk-review.entity.js';
+import { AssessmentTrigger, ReviewOutcome } from '../../risk/risk.enums.js';
 import { RiskService } from '../../risk/risk.service.js';
 import { FinancialStatement } from '../../risk/statement.entity.js';
 
@@ -26,7 +31,7 @@ function profileOf(rating: string | null | undefined): keyof typeof PROFILES {
  * shape follows the rating), a first assessment of every client, and the early-warning rules run
  * against the seeded state (overdue deals, nearly used credit lines) so that alerts are open.
  * The seed writes rows directly, without outbox events, so the rules are given the events the
- * state would have produced.
+ * state would have produced. Then a few periodic reviews: see `seedDemoReviews`.
  */
 export async function seedDemoRisk(tx: EntityManager, now: Date, thresholds: AlertThresholds = DEFAULT_ALERT_THRESHOLDS): Promise<void> {
   const clients = await tx.find(Client, {}, { orderBy: { id: 'asc' } });
@@ -68,7 +73,9 @@ export async function seedDemoRisk(tx: EntityManager, now: Date, thresholds: Ale
   });
   await tx.flush();
   const risk = new RiskService(tx);
-  for (const c of clients) await risk.assessIn(tx, c.id, { trigger: AssessmentTrigger.SEED, by: 'demo seed' }, now);
+  const assessed = new Map<string, RiskAssessment>();
+  for (const c of clients) assessed.set(c.id, await risk.assessIn(tx, c.id, { trigger: AssessmentTrigger.SEED, by: 'demo seed' }, now));
+  seedDemoReviews(tx, clients, assessed, businessDate(now));
   await tx.flush();
 
   const conn = tx.getConnection();
@@ -90,4 +97,46 @@ export async function seedDemoRisk(tx: EntityManager, now: Date, thresholds: Ale
   for (const l of lines) {
     await applyAlertRules(tx, event(FinancingTopic.CREDIT_LINE_CHANGED, l.id, { creditLineId: l.id, clientId: l.client_id }), thresholds);
   }
+}
+
+const REVIEWER = 'demo seed';
+
+/**
+ * Periodic reviews of a few clients, written directly like the rest of the seed (no outbox
+ * events): three ACTIVE clients and a WATCHLIST one reviewed today, with the assessment just made
+ * (the first three after a review a quarter ago, before the hub assessed anyone: no tier then),
+ * and four clients overdue — two ACTIVE and one WATCHLIST whose last review's next date has
+ * passed, and one never reviewed whose anniversary date has — so that `riskReviewsDue` lists them.
+ */
+function seedDemoReviews(tx: EntityManager, clients: Client[], assessed: Map<string, RiskAssessment>, today: string): void {
+  const active = clients.filter((c) => c.status === ClientStatus.ACTIVE);
+  const watched = clients.filter((c) => c.status === ClientStatus.WATCHLIST);
+  const review = (client: Client, daysAgo: number, outcome: ReviewOutcome, note: string): void => {
+    const reviewedOn = addDays(today, -daysAgo);
+    const nextReviewOn = addMonths(reviewedOn, reviewCadence(client.status)!);
+    const a = daysAgo === 0 ? assessed.get(client.id) : undefined;
+    tx.create(RiskReview, { client, reviewedOn, outcome, note, reviewer: REVIEWER, tier: a?.tier ?? null, score: a?.score ?? null, status: client.status, nextReviewOn });
+    client.nextReviewOn = nextReviewOn;
+  };
+
+  const [a0, a1, a2, a3, a4, a5] = active;
+  const [w0, w1] = watched;
+  if (a0) {
+    review(a0, 91, ReviewOutcome.MAINTAIN, 'Repayments on time, statements filed; no change.');
+    review(a0, 0, ReviewOutcome.MAINTAIN, 'Score and tier as expected; limits adequate for the coming season.');
+  }
+  if (a1) {
+    review(a1, 92, ReviewOutcome.MAINTAIN, 'Stable volumes with the core enterprise; no change.');
+    review(a1, 0, ReviewOutcome.REDUCE_EXPOSURE, 'Exposure high for its tier; cut the unused part of the line at renewal.');
+  }
+  if (a2) {
+    review(a2, 93, ReviewOutcome.MAINTAIN, 'First review after onboarding; documents complete.');
+    review(a2, 0, ReviewOutcome.MAINTAIN, 'Orders steady; no exceptions in shipments this quarter.');
+  }
+  if (w0) review(w0, 0, ReviewOutcome.MAINTAIN, 'Still weak margins and a late repayment last month; stays on the watch list, reviewed monthly.');
+  // Overdue.
+  if (a3) review(a3, 110, ReviewOutcome.MAINTAIN, 'No change; next review at the usual quarter.');
+  if (a4) review(a4, 125, ReviewOutcome.REDUCE_EXPOSURE, 'Exposure trimmed while its core enterprise pays more slowly.');
+  if (w1) review(w1, 45, ReviewOutcome.WATCHLIST, 'Margins under pressure and payments slowing: on the watch list, reviewed monthly.');
+  if (a5) a5.nextReviewOn = addDays(today, -4);
 }

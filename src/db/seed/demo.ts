@@ -20,6 +20,7 @@ import {
   emptyRows,
   emptySummary,
   iso,
+  seedNextReview,
   writeRows,
   type InteractionRow,
   type SeedRows,
@@ -178,6 +179,7 @@ export function buildDemoRows(now: Date = new Date()): SeedRows {
       relationship_manager: spec.rm,
       city: spec.city,
       last_contact_at: lastContact,
+      next_review_on: seedNextReview(spec.status, created, now),
       created_at: iso(created),
       updated_at: nowIso,
     });

@@ -1,4 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ClientStatus } from '../../clients/client.enums.js';
+import { anniversaryReviewOn } from '../../clients/review-schedule.js';
+import { businessDate } from '../../financing/financing.rules.js';
 
 /**
  * Raw rows for the seeds. Seeds write with multi-row INSERTs rather than through the unit of
@@ -19,6 +22,8 @@ export interface ClientRow {
   relationship_manager: string | null;
   city: string | null;
   last_contact_at: string | null;
+  /** Business date; set exactly for ACTIVE and WATCHLIST clients (see `anniversaryReviewOn`). */
+  next_review_on: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -104,7 +109,7 @@ export function addSummary(into: SeedSummary, rows: SeedRows): SeedSummary {
 
 const CLIENT_COLUMNS = [
   'id', 'name', 'kind', 'industry', 'unified_social_credit_code', 'credit_rating', 'status',
-  'relationship_manager', 'city', 'last_contact_at', 'created_at', 'updated_at',
+  'relationship_manager', 'city', 'last_contact_at', 'next_review_on', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof ClientRow)[];
 const LINK_COLUMNS = ['id', 'core_enterprise_id', 'counterparty_id', 'role', 'created_at'] as const satisfies readonly (keyof LinkRow)[];
 const CONTACT_COLUMNS = [
@@ -160,4 +165,9 @@ export function daysAgo(now: Date, days: number, hour = 10, minute = 0): Date {
 
 export function iso(d: Date): string {
   return d.toISOString();
+}
+
+/** A seeded client's next review date: as the migration backfills existing clients. */
+export function seedNextReview(status: ClientStatus, created: Date, now: Date): string | null {
+  return anniversaryReviewOn(businessDate(created), status, businessDate(now));
 }

@@ -14,7 +14,7 @@ import { CITIES, type City } from './cities.js';
 import { seedUscc } from './codes.js';
 import { DEMO_USCC_NUMBERS_BELOW, ROLE_OF_KIND } from './demo.js';
 import { Prng } from './prng.js';
-import { DAY_MS, addSummary, daysAgo, emptyRows, emptySummary, iso, writeRows, type SeedRows, type SeedSummary } from './rows.js';
+import { DAY_MS, addSummary, daysAgo, emptyRows, emptySummary, iso, seedNextReview, writeRows, type SeedRows, type SeedSummary } from './rows.js';
 import { COMPLAINTS, INTERACTION_KIND_WEIGHTS, RESOLUTIONS, interactionNote, surveyComment } from './templates.js';
 
 export interface SyntheticOptions {
@@ -320,7 +320,8 @@ class Generator {
       id, name, kind, industry,
       unified_social_credit_code: '', // assigned when the batch is written, see assignCodes
       credit_rating: rating, status, relationship_manager: rm, city: cityOf.name,
-      last_contact_at: last, created_at: iso(created), updated_at: iso(this.now),
+      last_contact_at: last, next_review_on: seedNextReview(status, created, this.now),
+      created_at: iso(created), updated_at: iso(this.now),
     });
 
     const role = ROLE_OF_KIND[kind];
