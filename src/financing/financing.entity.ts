@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Client } from '../clients/client.entity.js';
-import { LocalDateResolver } from 'graphql-scalars';
+import { JSONObjectResolver, LocalDateResolver } from 'graphql-scalars';
 import { DecimalScalar } from '../graphql/scalars.js';
 import { CreditLine } from './credit-line.entity.js';
-import { DelinquencyBucket, FinancingAction, FinancingStatus, ProductKind, RepaymentMethod } from './financing.enums.js';
+import { DelinquencyBucket, FinancingAction, FinancingStatus, GuaranteeKind, ProductKind, RepaymentMethod } from './financing.enums.js';
 
 /**
  * A financing deal. Amounts are numeric columns read as strings; arithmetic is decimal.js.
@@ -32,7 +32,8 @@ export class Financing {
     | 'updatedAt'
     | 'repaymentMethod'
     | 'instalments'
-    | 'fee';
+    | 'fee'
+    | 'guaranteeKind';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -99,6 +100,26 @@ export class Financing {
   @Field(() => String, { nullable: true, description: 'FINANCIAL_LEASING: the leased asset' })
   @Property({ type: 'string', length: 500, nullable: true })
   leasedAsset?: string | null;
+
+  // The guarantee (GraphQL `guarantee`), changed only through FinancingService.changeGuarantee.
+  @Enum({ items: () => GuaranteeKind, type: 'string', default: GuaranteeKind.NONE })
+  guaranteeKind: GuaranteeKind = GuaranteeKind.NONE;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  guarantor?: string | null;
+
+  @Property({ type: 'decimal', precision: 20, scale: 2, nullable: true })
+  guaranteedAmount?: string | null;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  guaranteeDescription?: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Set when the deal was terminated with recourse: the principal outstanding plus the interest accrued, due on that day',
+  })
+  @Property({ type: 'decimal', precision: 20, scale: 2, nullable: true })
+  recourseClaim?: string | null;
 
   @Field(() => Boolean, { description: 'Held by AML screening until an ADMIN clears it' })
   @Property({ type: 'boolean', default: false })
@@ -173,7 +194,7 @@ export class Receivable {
   dueDate!: string;
 }
 
-/** One entry of a deal's history: a status move, or an AML hold placed or cleared. */
+/** One entry of a deal's history: a status move, an AML hold placed or cleared, a guarantee changed. */
 @ObjectType()
 @Entity({ tableName: 'financing_transition' })
 @Index({ name: 'financing_transition_financing_idx', properties: ['financing', 'at'] })
@@ -202,6 +223,15 @@ export class FinancingTransition {
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 500, nullable: true })
   reason?: string | null;
+
+  @Field(() => JSONObjectResolver, {
+    nullable: true,
+    description:
+      'What the entry changed beyond the status. GUARANTEE_CHANGED: `{ previous, guarantee }`; ' +
+      'TERMINATED_WITH_RECOURSE: `{ recourseClaim, principal, interest, dueDate }` (amounts are decimal strings)',
+  })
+  @Property({ type: 'json', nullable: true })
+  detail?: Record<string, unknown> | null;
 
   @Field(() => String, { description: 'API key name, or "delinquency scan"' })
   @Property({ type: 'string', length: 120 })

@@ -59,6 +59,22 @@ export enum FinancingAction {
   REPAID = 'REPAID',
   AML_HOLD = 'AML_HOLD',
   AML_CLEARED = 'AML_CLEARED',
+  /** The deal's guarantee was set or replaced; the entry's detail keeps the previous and the new one. */
+  GUARANTEE_CHANGED = 'GUARANTEE_CHANGED',
+  /** Accelerated and moved to DEFAULTED: everything owed fell due at once, claimed with recourse. */
+  TERMINATED_WITH_RECOURSE = 'TERMINATED_WITH_RECOURSE',
+}
+
+/** Live deals that can be terminated with recourse (a DEFAULTED one is terminated already). */
+export const TERMINABLE_STATUSES: readonly FinancingStatus[] = [FinancingStatus.DISBURSED, FinancingStatus.OVERDUE, FinancingStatus.RESTRUCTURED];
+
+/** What secures a deal. NONE: unsecured (every deal starts so). */
+export enum GuaranteeKind {
+  NONE = 'NONE',
+  CORPORATE_GUARANTEE = 'CORPORATE_GUARANTEE',
+  PERSONAL_GUARANTEE = 'PERSONAL_GUARANTEE',
+  COLLATERAL = 'COLLATERAL',
+  CREDIT_INSURANCE = 'CREDIT_INSURANCE',
 }
 
 export enum RepaymentMethod {
@@ -107,6 +123,7 @@ registerEnumType(ProductKind, { name: 'ProductKind', description: 'Financing pro
 registerEnumType(FinancingStatus, { name: 'FinancingStatus' });
 registerEnumType(FinancingAction, { name: 'FinancingAction', description: 'What a history entry of a deal records' });
 registerEnumType(RepaymentMethod, { name: 'RepaymentMethod' });
+registerEnumType(GuaranteeKind, { name: 'GuaranteeKind', description: 'What secures a deal; NONE is unsecured' });
 registerEnumType(DelinquencyBucket, { name: 'DelinquencyBucket', description: 'Days past due, bucketed' });
 registerEnumType(CreditLineStatus, { name: 'CreditLineStatus' });
 registerEnumType(CreditLineChangeKind, { name: 'CreditLineChangeKind' });

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { DecimalScalar } from '../graphql/scalars.js';
-import { DelinquencyBucket, FinancingStatus, ProductKind, RepaymentMethod } from './financing.enums.js';
+import { DelinquencyBucket, FinancingStatus, GuaranteeKind, ProductKind, RepaymentMethod } from './financing.enums.js';
 
 @InputType({ description: 'A new credit line; one usable line per client and currency' })
 export class OpenCreditLineInput {
@@ -130,6 +130,33 @@ export class RestructureFinancingInput {
   instalments?: number | null;
 
   @Field(() => String)
+  reason!: string;
+}
+
+@InputType({ description: 'What secures a deal. NONE (unsecured) takes nothing else; any other kind names its guarantor' })
+export class GuaranteeInput {
+  @Field(() => GuaranteeKind)
+  kind!: GuaranteeKind;
+
+  @Field(() => String, { nullable: true, description: 'Who guarantees, pledges the collateral or insures; required unless kind is NONE' })
+  guarantor?: string | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: "Amount guaranteed, in the deal's currency" })
+  amount?: Decimal | null;
+
+  @Field(() => String, { nullable: true, description: 'E.g. the collateral, or the policy number' })
+  description?: string | null;
+}
+
+@InputType({ description: "Sets or replaces a deal's guarantee; the previous one stays in the deal's history" })
+export class ChangeFinancingGuaranteeInput {
+  @Field(() => ID)
+  financingId!: string;
+
+  @Field(() => GuaranteeInput)
+  guarantee!: GuaranteeInput;
+
+  @Field(() => String, { description: "Why; kept in the deal's history" })
   reason!: string;
 }
 

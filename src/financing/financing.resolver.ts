@@ -13,8 +13,9 @@ import { actorOf, afterFinancingWrite, financingService } from './context.js';
 import { CreditLine } from './credit-line.entity.js';
 import { DelinquencyBucket } from './financing.enums.js';
 import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from './financing.entity.js';
-import { CreateFinancingInput, FinancingFilter, RecordRepaymentInput, RestructureFinancingInput } from './financing.inputs.js';
+import { ChangeFinancingGuaranteeInput, CreateFinancingInput, FinancingFilter, RecordRepaymentInput, RestructureFinancingInput } from './financing.inputs.js';
 import { businessDate } from './financing.rules.js';
+import { Guarantee, guaranteeOf } from './guarantee.js';
 import { positionOf, type Position } from './financing.service.js';
 import { dateArg } from './money.js';
 
@@ -103,6 +104,25 @@ export class FinancingResolver {
     return afterFinancingWrite(ctx, await financingService(ctx).markDefaulted(id, reason, actorOf(ctx)));
   }
 
+  @Authorized(...CREDIT_OFFICERS)
+  @Mutation(() => Financing, { description: "Sets or replaces what secures a deal; the previous guarantee stays in the deal's history" })
+  async changeFinancingGuarantee(
+    @Arg('input', () => ChangeFinancingGuaranteeInput) input: ChangeFinancingGuaranteeInput,
+    @Ctx() ctx: Context,
+  ): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).changeGuarantee(input, actorOf(ctx)));
+  }
+
+  @Authorized(...CREDIT_OFFICERS)
+  @Mutation(() => Financing, {
+    description:
+      'DISBURSED, OVERDUE or RESTRUCTURED → DEFAULTED, accelerated: the principal outstanding falls due today and, with the interest accrued, ' +
+      'is the recourse claim (`recourseClaim`); the old schedule is kept',
+  })
+  async terminateFinancingWithRecourse(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context): Promise<Financing> {
+    return afterFinancingWrite(ctx, await financingService(ctx).terminateWithRecourse(id, reason, actorOf(ctx)));
+  }
+
   @Authorized(...ADMINS)
   @Mutation(() => Financing, { description: 'Releases a deal held by AML screening; recorded in its history' })
   async clearAmlHold(@Arg('id', () => ID) id: string, @Arg('note', () => String) note: string, @Ctx() ctx: Context): Promise<Financing> {
@@ -124,6 +144,11 @@ export class FinancingResolver {
     const line = await ctx.loaders.financing.creditLineById.load(f.creditLine.id);
     if (!line) throw notFound('CreditLine', f.creditLine.id);
     return line;
+  }
+
+  @FieldResolver(() => Guarantee, { description: 'What secures the deal (kind NONE when unsecured); changed by changeFinancingGuarantee' })
+  guarantee(@Root() f: Financing): Guarantee {
+    return guaranteeOf(f);
   }
 
   @FieldResolver(() => [Receivable])

@@ -19,11 +19,12 @@ import {
   LIVE_STATUSES,
   ProductKind,
   RepaymentMethod,
+  TERMINABLE_STATUSES,
 } from './financing.enums.js';
 import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from './financing.entity.js';
 import { amlHeld, creditLimitExceeded, illegalTransition, rateCapExceeded } from './financing.errors.js';
 import { FinancingTopic, recordFinancingEvent } from './financing.events.js';
-import type { CreateFinancingInput, FinancingFilter, RecordRepaymentInput, RestructureFinancingInput } from './financing.inputs.js';
+import type { ChangeFinancingGuaranteeInput, CreateFinancingInput, FinancingFilter, RecordRepaymentInput, RestructureFinancingInput } from './financing.inputs.js';
 import {
   accruedInterest,
   bucketOf,
@@ -37,6 +38,7 @@ import {
   type PrincipalPayment,
   type ScheduleRow,
 } from './financing.rules.js';
+import { guaranteeArg, guaranteeOf, sameGuarantee, setGuarantee } from './guarantee.js';
 import { LedgerEntry } from './ledger-entry.entity.js';
 import { currencyArg, dateArg, historyStamp, integerArg, moneyArg, utilizationOf, type Actor } from './money.js';
 
@@ -456,6 +458,69 @@ export class FinancingService {
     });
   }
 
+  /**
+   * Sets or replaces what secures a deal (any deal not REJECTED or REPAID); the history entry
+   * keeps the previous and the new guarantee. The one place a guarantee changes.
+   */
+  async changeGuarantee(input: ChangeFinancingGuaranteeInput, actor: Actor): Promise<Financing> {
+    const next = guaranteeArg('input.guarantee', input.guarantee);
+    const reason = requiredText('input.reason', input.reason, 500);
+    return this.em.transactional(async (tem) => {
+      const f = await this.lock(tem, input.financingId, 'input.financingId');
+      if (!FINANCING_TRANSITIONS[f.status].length) {
+        throw conflict(`financing is ${f.status}, which is final; its guarantee no longer changes`, 'input.financingId', { current: f.status });
+      }
+      const previous = guaranteeOf(f);
+      if (sameGuarantee(previous, next)) throw badInput('input.guarantee', 'is the guarantee the deal has already');
+      setGuarantee(f, next);
+      this.record(tem, f, f.status, f.status, FinancingAction.GUARANTEE_CHANGED, actor, reason, { previous, guarantee: next });
+      return f;
+    });
+  }
+
+  /**
+   * Terminates a live deal with recourse: the principal outstanding falls due today (a new
+   * schedule version of one instalment; the old ones stay), the claim is that principal plus the
+   * interest accrued to today, and the deal becomes DEFAULTED.
+   */
+  async terminateWithRecourse(id: string, reason: string, actor: Actor, now = new Date()): Promise<Financing> {
+    const why = requiredText('reason', reason, 500);
+    return this.em.transactional(async (tem) => {
+      const f = await this.lock(tem, id);
+      if (!TERMINABLE_STATUSES.includes(f.status) || !f.disbursedAt) {
+        throw conflict(`financing is ${f.status}; only ${TERMINABLE_STATUSES.join(', ')} deals are terminated with recourse`, 'id', { current: f.status });
+      }
+      const today = businessDate(now);
+      const schedule = await tem.find(ScheduleInstalment, { financing: f });
+      const repayments = await tem.find(Repayment, { financing: f });
+      const principal = new Decimal(f.outstandingPrincipal);
+      const interest = positionOf(f, schedule, repayments, today).accruedInterest;
+      const claim = principal.plus(interest);
+      const version = f.scheduleVersion + 1;
+      tem.create(ScheduleInstalment, {
+        financing: f,
+        version,
+        seq: 1,
+        dueDate: today,
+        principal: principal.toFixed(2),
+        effectiveFrom: today,
+        principalPaidBefore: new Decimal(f.amount).minus(principal).toFixed(2),
+      });
+      f.scheduleVersion = version;
+      f.repaymentMethod = RepaymentMethod.BULLET;
+      f.instalments = 1;
+      f.maturityDate = today;
+      f.recourseClaim = claim.toFixed(2);
+      this.move(tem, f, FinancingStatus.DEFAULTED, FinancingAction.TERMINATED_WITH_RECOURSE, actor, why, {
+        recourseClaim: claim.toFixed(2),
+        principal: principal.toFixed(2),
+        interest: interest.toFixed(2),
+        dueDate: today,
+      });
+      return f;
+    });
+  }
+
   async clearAmlHold(id: string, note: string, actor: Actor): Promise<Financing> {
     const why = requiredText('note', note, 500);
     return this.em.transactional(async (tem) => {
@@ -511,11 +576,19 @@ export class FinancingService {
     if (!FINANCING_TRANSITIONS[f.status].includes(to)) throw illegalTransition(f.status, to);
   }
 
-  move(tem: EntityManager, f: Financing, to: FinancingStatus, action: FinancingAction, actor: Actor, reason: string | null): void {
+  move(
+    tem: EntityManager,
+    f: Financing,
+    to: FinancingStatus,
+    action: FinancingAction,
+    actor: Actor,
+    reason: string | null,
+    detail: Record<string, unknown> | null = null,
+  ): void {
     this.assertMove(f, to);
     const from = f.status;
     f.status = to;
-    this.record(tem, f, from, to, action, actor, reason);
+    this.record(tem, f, from, to, action, actor, reason, detail);
   }
 
   /** Back from OVERDUE once the arrears are paid: to RESTRUCTURED if it was restructured. */
@@ -542,8 +615,9 @@ export class FinancingService {
     action: FinancingAction,
     actor: Actor,
     reason: string | null,
+    detail: Record<string, unknown> | null = null,
   ): void {
-    tem.create(FinancingTransition, { financing: f, action, fromStatus: from, toStatus: to, reason, actorName: actor.name, actorId: actor.id, at: historyStamp() });
+    tem.create(FinancingTransition, { financing: f, action, fromStatus: from, toStatus: to, reason, detail, actorName: actor.name, actorId: actor.id, at: historyStamp() });
     recordFinancingEvent(tem, FinancingTopic.TRANSITIONED, f.id, {
       financingId: f.id,
       clientId: f.client.id,
@@ -551,6 +625,7 @@ export class FinancingService {
       from,
       to,
       ...(reason ? { reason } : {}),
+      ...(detail ? { detail } : {}),
       actor: actor.name,
     });
   }

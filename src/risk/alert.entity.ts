@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Client } from '../clients/client.entity.js';
-import { AlertKind, AlertStatus, Severity } from './alert.enums.js';
+import { AlertKind, AlertStatus, RemediationAction, Severity } from './alert.enums.js';
 
 /**
  * An early-warning alert. At most one alert per rule and subject is not RESOLVED (the partial
@@ -14,6 +14,14 @@ import { AlertKind, AlertStatus, Severity } from './alert.enums.js';
 @Index({ name: 'alert_raised_idx', properties: ['raisedAt', 'id'] })
 @Index({ name: 'alert_client_idx', properties: ['client', 'status'] })
 @Index({ name: 'alert_open_uidx', expression: `create unique index "alert_open_uidx" on "alert" ("kind", "subject_id") where "status" <> 'RESOLVED'` })
+// A remediation is recorded whole, and only on a resolved alert.
+@Check({
+  name: 'alert_remediation_whole',
+  expression:
+    `("remediation_action" is null and "remediation_target_type" is null and "remediation_target_id" is null and "remediation_detail" is null) or ` +
+    `("status" = 'RESOLVED' and "remediation_action" is not null and "remediation_target_type" is not null and "remediation_target_id" is not null ` +
+    `and "remediation_detail" is not null)`,
+})
 export class Alert {
   [OptionalProps]?: 'status' | 'raisedAt' | 'updatedAt';
 
@@ -81,7 +89,54 @@ export class Alert {
   @Property({ type: 'string', length: 1000, nullable: true })
   resolutionNote?: string | null = null;
 
+  // What the resolution did (GraphQL `remediation`); null when it only took a note.
+  @Enum({ items: () => RemediationAction, type: 'string', nullable: true })
+  remediationAction?: RemediationAction | null = null;
+
+  @Property({ type: 'string', length: 20, nullable: true })
+  remediationTargetType?: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  remediationTargetId?: string | null = null;
+
+  @Property({ type: 'string', length: 1000, nullable: true })
+  remediationDetail?: string | null = null;
+
   @Field(() => Date)
   @Property({ type: 'datetime', length: 3, defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+}
+
+@ObjectType({ description: 'What was done about an alert when it was resolved, through the financing services' })
+export class AlertRemediation {
+  @Field(() => RemediationAction)
+  action!: RemediationAction;
+
+  @Field(() => String, { description: 'FINANCING or CREDIT_LINE' })
+  targetType!: string;
+
+  @Field(() => ID, { description: 'The deal or the credit line acted on' })
+  targetId!: string;
+
+  @Field(() => String, { description: 'What changed, e.g. "limit 100000.00 → 60000.00 CNY"' })
+  detail!: string;
+
+  @Field(() => String)
+  performedBy!: string;
+
+  @Field(() => Date)
+  performedAt!: Date;
+}
+
+/** The alert's remediation; it was performed by whoever resolved the alert, in that transaction. */
+export function remediationOf(a: Alert): AlertRemediation | null {
+  if (!a.remediationAction || !a.remediationTargetType || !a.remediationTargetId || !a.resolvedBy || !a.resolvedAt) return null;
+  return {
+    action: a.remediationAction,
+    targetType: a.remediationTargetType,
+    targetId: a.remediationTargetId,
+    detail: a.remediationDetail ?? '',
+    performedBy: a.resolvedBy,
+    performedAt: a.resolvedAt,
+  };
 }

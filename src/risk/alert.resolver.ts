@@ -3,15 +3,16 @@ import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, Mutation, O
 import { ALERT_HANDLERS, READERS } from '../auth/viewer.js';
 import { Client } from '../clients/client.entity.js';
 import { decodeEventCursor, encodeEventCursor, positionOf, type DomainEvent } from '../events/outbox.js';
-import { actorOf } from '../financing/context.js';
+import { actorOf, afterFinancingWrite, policyOf } from '../financing/context.js';
 import type { Context } from '../graphql/context.js';
-import { notFound } from '../graphql/errors.js';
+import { notFound, unauthenticated } from '../graphql/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { selectsField } from '../graphql/selection.js';
-import { Alert } from './alert.entity.js';
+import { Alert, AlertRemediation, remediationOf } from './alert.entity.js';
 import { AlertChange, AlertKind, SEVERITY_RANK, Severity } from './alert.enums.js';
-import { AlertChangedFilter, AlertFilter } from './alert.inputs.js';
+import { AlertChangedFilter, AlertFilter, RemediationInput } from './alert.inputs.js';
 import { ALERT_CHANGED, AlertService } from './alert.service.js';
+import { assertMayRemediate } from './remediation.rules.js';
 
 export const AlertConnection = ConnectionType('Alert', Alert);
 
@@ -37,9 +38,27 @@ export class AlertResolver {
   }
 
   @Authorized(...ALERT_HANDLERS)
-  @Mutation(() => Alert, { description: 'Resolves an OPEN or ACKNOWLEDGED alert with a note' })
-  resolveAlert(@Arg('id', () => ID) id: string, @Arg('note', () => String) note: string, @Ctx() ctx: Context): Promise<Alert> {
-    return new AlertService(ctx.em).resolve(id, note, actorOf(ctx));
+  @Mutation(() => Alert, {
+    description:
+      'Resolves an OPEN or ACKNOWLEDGED alert with a note and, optionally, a remediation done through the financing services in the same ' +
+      "transaction (the note is its reason); a remediation needs the role of the financing action it does",
+  })
+  async resolveAlert(
+    @Arg('id', () => ID) id: string,
+    @Arg('note', () => String) note: string,
+    @Arg('remediation', () => RemediationInput, { nullable: true }) remediation: RemediationInput | null,
+    @Ctx() ctx: Context,
+  ): Promise<Alert> {
+    if (!ctx.viewer) throw unauthenticated();
+    if (!remediation) return new AlertService(ctx.em).resolve(id, note, actorOf(ctx));
+    // Before anything is read or written: a refused remediation leaves no trace.
+    assertMayRemediate(ctx.viewer.role, remediation.action);
+    return afterFinancingWrite(ctx, await new AlertService(ctx.em).resolve(id, note, actorOf(ctx), remediation, policyOf(ctx)));
+  }
+
+  @FieldResolver(() => AlertRemediation, { nullable: true, description: 'What the resolution did through the financing services, if anything' })
+  remediation(@Root() a: Alert): AlertRemediation | null {
+    return remediationOf(a);
   }
 
   @FieldResolver(() => Client)

@@ -3,11 +3,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from '../clients/client.entity.js';
 import { idArg, requiredText } from '../clients/client.validation.js';
 import { appendEvent } from '../events/outbox.js';
+import type { FinancingPolicy } from '../financing/financing.service.js';
 import type { Actor } from '../financing/money.js';
 import { badInput, conflict, notFound } from '../graphql/errors.js';
 import { decodeCursor, encodeCursor, pageSize } from '../graphql/pagination.js';
 import { Alert } from './alert.entity.js';
 import { AlertChange, AlertKind, AlertStatus, SEVERITY_RANK, Severity } from './alert.enums.js';
+import type { RemediationInput } from './alert.inputs.js';
+import { RemediationService, type RemediationDone } from './remediation.service.js';
 
 /** The outbox topic of every alert change. Aggregate: the alert. */
 export const ALERT_CHANGED = 'alert.changed';
@@ -36,8 +39,8 @@ const atLeast = (min: Severity) => (Object.keys(SEVERITY_RANK) as Severity[]).fi
 export class AlertService {
   constructor(private readonly em: EntityManager) {}
 
-  private changed(tem: EntityManager, a: Alert, change: AlertChange): void {
-    appendEvent(tem, ALERT_CHANGED, a.id, { alertId: a.id, clientId: a.client.id, kind: a.kind, severity: a.severity, status: a.status, change });
+  private changed(tem: EntityManager, a: Alert, change: AlertChange, extra: Record<string, unknown> = {}): void {
+    appendEvent(tem, ALERT_CHANGED, a.id, { alertId: a.id, clientId: a.client.id, kind: a.kind, severity: a.severity, status: a.status, change, ...extra });
   }
 
   /**
@@ -86,12 +89,19 @@ export class AlertService {
     return true;
   }
 
-  private close(tem: EntityManager, a: Alert, note: string, by: string): void {
+  private close(tem: EntityManager, a: Alert, note: string, by: string, remediation: RemediationDone | null = null): void {
     a.status = AlertStatus.RESOLVED;
     a.resolvedAt = new Date();
     a.resolvedBy = by;
     a.resolutionNote = note;
-    this.changed(tem, a, AlertChange.RESOLVED);
+    if (remediation) {
+      a.remediationAction = remediation.action;
+      a.remediationTargetType = remediation.targetType;
+      a.remediationTargetId = remediation.targetId;
+      a.remediationDetail = remediation.detail;
+    }
+    const extra = remediation ? { remediation: { action: remediation.action, targetType: remediation.targetType, targetId: remediation.targetId } } : {};
+    this.changed(tem, a, AlertChange.RESOLVED, extra);
   }
 
   async acknowledge(id: string, actor: Actor): Promise<Alert> {
@@ -106,12 +116,20 @@ export class AlertService {
     });
   }
 
-  async resolve(id: string, note: string, actor: Actor): Promise<Alert> {
+  /**
+   * Resolves an OPEN or ACKNOWLEDGED alert with a note and, optionally, a remediation acted on
+   * through the financing services with the note as its reason. One transaction: if the
+   * remediation fails, the alert stays as it was and nothing is written. The caller checks that
+   * the actor may order the remediation (`assertMayRemediate`).
+   */
+  async resolve(id: string, note: string, actor: Actor, remediation?: RemediationInput | null, policy?: FinancingPolicy): Promise<Alert> {
     const why = requiredText('note', note, 1000);
     return this.em.transactional(async (tem) => {
       const a = await this.lock(tem, id);
       if (a.status === AlertStatus.RESOLVED) throw conflict('alert is RESOLVED already', 'id', { current: a.status });
-      this.close(tem, a, why, actor.name);
+      // The remediation first: if it throws, the alert was not touched and the whole transaction rolls back.
+      const done = remediation ? await new RemediationService(tem, policy).apply(a, remediation, why, actor) : null;
+      this.close(tem, a, why, actor.name, done);
       return a;
     });
   }

@@ -87,7 +87,8 @@ export class RiskService {
     );
 
     // Deals that had money out; days past due as recorded by bucket changes (exact to the bucket,
-    // which is what the scoring thresholds — 30, 60, 90 days — look at).
+    // which is what the scoring thresholds — 30, 60, 90 days — look at); defaults, a termination
+    // with recourse counted as one.
     const [repayment] = await this.all<{ deals: number; dpd12: number; dpd36: number; defaults: number }>(
       tem,
       `select
@@ -97,7 +98,7 @@ export class RiskService {
          (select coalesce(max(b.days_past_due), 0)::int from bucket_change b join financing f on f.id = b.financing_id
            where f.client_id = ? and b.as_of >= ?) as dpd36,
          (select count(*)::int from financing_transition t join financing f on f.id = t.financing_id
-           where f.client_id = ? and t.action = 'DEFAULTED' and t.at >= ?) as defaults`,
+           where f.client_id = ? and t.action in ('DEFAULTED', 'TERMINATED_WITH_RECOURSE') and t.at >= ?) as defaults`,
       [client.id, client.id, iso(since12m), client.id, iso(since36m), client.id, since36m],
     );
 

@@ -1,6 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128190233_outbox_dead_letters } from './Migration20261128190233_outbox_dead_letters.js';
 import { Migration20261128190100_risk_reviews } from './Migration20261128190100_risk_reviews.js';
+import { Migration20261128191848_alert_remediations } from './Migration20261128191848_alert_remediations.js';
+import { Migration20261128190018_financing_guarantee_recourse } from './Migration20261128190018_financing_guarantee_recourse.js';
 import { Migration20261128182528_webhook_outcomes } from './Migration20261128182528_webhook_outcomes.js';
 import { Migration20261128175909_alerts } from './Migration20261128175909_alerts.js';
 import { Migration20261128174526_risk } from './Migration20261128174526_risk.js';
@@ -18,6 +20,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128174526_risk', class: Migration20261128174526_risk },
   { name: 'Migration20261128175909_alerts', class: Migration20261128175909_alerts },
   { name: 'Migration20261128182528_webhook_outcomes', class: Migration20261128182528_webhook_outcomes },
+  { name: 'Migration20261128190018_financing_guarantee_recourse', class: Migration20261128190018_financing_guarantee_recourse },
   { name: 'Migration20261128190100_risk_reviews', class: Migration20261128190100_risk_reviews },
   { name: 'Migration20261128190233_outbox_dead_letters', class: Migration20261128190233_outbox_dead_letters },
+  { name: 'Migration20261128191848_alert_remediations', class: Migration20261128191848_alert_remediations },
 ];
