@@ -9,6 +9,7 @@ import { positionOf, type DomainEvent, type Position } from '../events/outbox.js
 import { FinancingTopic } from '../financing/financing.events.js';
 import type { Metrics } from '../http/metrics.js';
 import { parseShipmentUpdated, SHIPMENT_UPDATED } from '../logistics/shipment.events.js';
+import { EXCEPTION_STATUSES } from '../logistics/tracking.js';
 import { ALERT_RULE_TOPICS, applyAlertRules, type AlertThresholds } from './alert.rules.js';
 import { AssessmentTrigger } from './risk.enums.js';
 import { RiskTopic } from './risk.events.js';
@@ -16,8 +17,6 @@ import { RiskService } from './risk.service.js';
 
 /** The consumer name under which the position is kept in `outbox_consumer`. */
 export const RISK_CONSUMER = 'risk.reactions';
-/** Shipment statuses that make a shipment update an exception worth a re-assessment. */
-const EXCEPTION_STATUSES = new Set(['EXCEPTION', 'DELIVERY_FAILED', 'RETURNING', 'RETURNED']);
 /** Wait before resuming when the stream itself failed (fell behind, or the database failed). */
 const RETRY_MS = 1000;
 /** The longest wait between retries of a failing event, unless `RISK_REACTION_RETRY_MS` is longer. */
