@@ -213,7 +213,7 @@ describe('CONCENTRATION', () => {
     await approvedLoan(small, '10000.00');
     let [alert] = await waitFor(() => alertsOf(core, ['CONCENTRATION']), (a) => a.length === 1);
     expect(alert).toMatchObject({ severity: 'CRITICAL', status: 'OPEN', subjectId: core });
-    expect(alert!.message).toBe('Big Parts Co carries 90.0% of the exposure across its supply chain (100000.00), at or above the 60.0% threshold');
+    expect(alert!.message).toBe('Big Parts Co carries 90.0% of the exposure across its supply chain (90000.00 of 100000.00), at or above the 60.0% threshold');
     // A third member with as much as the first: 47.4% at most, below 60%.
     await approvedLoan(third, '90000.00');
     [alert] = await waitFor(() => alertsOf(core, ['CONCENTRATION']), (a) => a[0]?.status === 'RESOLVED');

@@ -3,7 +3,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { ClientKind } from '../clients/client.enums.js';
 import { ExposureService } from '../financing/exposure.service.js';
 import { UTILIZING_STATUSES } from '../financing/financing.enums.js';
-import { businessDate } from '../financing/financing.rules.js';
+import { businessDate, sum } from '../financing/financing.rules.js';
 import { TERMINAL_STATUSES } from '../logistics/tracking.js';
 import type { AlertThresholds } from './alert.rules.js';
 import { AlertKind, SEVERITY_RANK, Severity } from './alert.enums.js';
@@ -189,14 +189,17 @@ export const concentration: ConditionRule = {
     const cores = candidates.filter((c) => c.kind === ClientKind.CORE_ENTERPRISE).map((c) => c.id);
     const others = candidates.filter((c) => c.kind !== ClientKind.CORE_ENTERPRISE).map((c) => c.id);
     const [chains, debtors] = await Promise.all([exposure.chainsOf(cores), exposure.debtorsOf(others)]);
-    const top = new Map<string, { counterpartyId: string; share: number; what: string }>();
+    const top = new Map<string, { counterpartyId: string; share: number; verb: string; what: string }>();
     for (const [id, chain] of chains) {
       const m = chain.members[0];
-      if (m && chain.members.length > 1) top.set(id, { counterpartyId: m.clientId, share: m.share.toNumber(), what: `of the exposure across its supply chain (${chain.total.toFixed(2)})` });
+      if (m && chain.members.length > 1) {
+        top.set(id, { counterpartyId: m.clientId, share: m.share.toNumber(), verb: 'carries', what: `of the exposure across its supply chain (${m.exposure.toFixed(2)} of ${chain.total.toFixed(2)})` });
+      }
     }
     for (const [id, list] of debtors) {
       const d = list[0];
-      if (d) top.set(id, { counterpartyId: d.debtorId, share: d.share.toNumber(), what: `of its financed receivables (${d.amount.toFixed(2)} of them)` });
+      const total = sum(list.map((x) => x.amount));
+      if (d) top.set(id, { counterpartyId: d.debtorId, share: d.share.toNumber(), verb: 'owes', what: `of its financed receivables (${d.amount.toFixed(2)} of ${total.toFixed(2)})` });
     }
     const ids = [...new Set([...top.values()].map((v) => v.counterpartyId))];
     const names = new Map(
@@ -217,7 +220,7 @@ export const concentration: ConditionRule = {
         signal: concentrated
           ? {
               severity: m.share >= 0.9 && t.concentrationShare < 0.9 ? Severity.CRITICAL : Severity.WARNING,
-              message: `${who} carries ${pct(m.share)} ${m.what}, at or above the ${pct(t.concentrationShare)} threshold`,
+              message: `${who} ${m.verb} ${pct(m.share)} ${m.what}, at or above the ${pct(t.concentrationShare)} threshold`,
             }
           : null,
         clearedNote: m ? `largest counterparty ${who} is down to ${pct(m.share)}` : 'no concentrated exposure left',
