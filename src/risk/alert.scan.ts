@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { Client } from '../clients/client.entity.js';
 import { ClientKind } from '../clients/client.enums.js';
 import { ExposureService } from '../financing/exposure.service.js';
 import { UTILIZING_STATUSES } from '../financing/financing.enums.js';
@@ -298,6 +299,9 @@ async function changesOf(em: EntityManager, rule: ConditionRule, t: AlertThresho
 /** Raises, escalates or resolves alerts for `findings`, in the caller's transaction. */
 async function act(tem: EntityManager, rule: ConditionRule, findings: readonly Finding[], out: RuleOutcome): Promise<void> {
   const alerts = new AlertService(tem);
+  // The clients of new alerts, in one read (raising finds them in the identity map).
+  const raising = [...new Set(findings.filter((f) => f.signal).map((f) => f.clientId))];
+  if (raising.length > 1) await tem.find(Client, { id: { $in: raising } });
   for (const f of findings) {
     if (f.signal) {
       const change = await alerts.raise(tem, { ...f.signal, kind: rule.kind, subjectType: rule.subjectType, subjectId: f.subjectId, clientId: f.clientId });
