@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { VARIABLES, type RawConfig } from '../config.js';
 import type { OutboxConsumerRegistry, ReplayableConsumer } from '../events/consumer-registry.js';
-import { deliver, type Failure, type RetryPolicy } from '../events/consumer-retry.js';
+import { deliver, describeFailure, stackOf, type Failure, type RetryPolicy } from '../events/consumer-retry.js';
 import { DeadLetterService } from '../events/dead-letter.service.js';
 import type { OutboxDispatcher } from '../events/dispatcher.js';
 import { positionOf, type DomainEvent, type Position } from '../events/outbox.js';
@@ -123,7 +123,7 @@ export class RiskReaction implements ReplayableConsumer {
       } catch (err) {
         if (this.stopped) return;
         // Fell behind, or the database failed: resume from what was committed.
-        this.log.warn({ err }, 'risk reactions failed; resuming from their stored position');
+        this.log.warn({ error: describeFailure(err), stack: stackOf(err) }, 'risk reactions failed; resuming from their stored position');
         await new Promise((r) => setTimeout(r, RETRY_MS));
         from = (await this.storedPosition().catch(() => from)) ?? from;
       }
