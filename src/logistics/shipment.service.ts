@@ -11,6 +11,8 @@ import { PartnerPayloadError } from './partners/common/payload.js';
 import { mapGenericPush, type GenericPushBody } from './partners/generic/generic.mapper.js';
 import { Shipment } from './shipment.entity.js';
 import { PartnerKind, TERMINAL_STATUSES, TrackingSource } from './tracking.js';
+import { WebhookInbox, WebhookOutcome } from './webhook-inbox.entity.js';
+import { applyKeptPush } from './webhook.service.js';
 
 /**
  * Who may see which shipments: `null` = all (desk roles); a code = only that partner's (a
@@ -61,7 +63,7 @@ export class ShipmentService {
           if (await tem.count(Shipment, { partner, trackingNumber })) {
             throw conflict(`partner ${partner.code} already tracks ${trackingNumber}`, 'input.trackingNumber');
           }
-          return tem.create(Shipment, {
+          const shipment = tem.create(Shipment, {
             partner,
             trackingNumber,
             carrierCode,
@@ -71,6 +73,16 @@ export class ShipmentService {
             // Pull partners: the first poll is due now.
             nextPollAt: partner.active && PULL_KINDS.has(partner.kind) ? new Date() : null,
           });
+          // Pushes the partner sent before the desk registered the shipment were kept (UNMATCHED):
+          // they apply now, in order, with the registration.
+          const held = await tem.find(
+            WebhookInbox,
+            { outcome: WebhookOutcome.UNMATCHED, partnerCode: partner.code, trackingNumber },
+            { populate: ['body'], orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }] },
+          );
+          if (held.length) await tem.flush();
+          for (const row of held) if (row.body) await applyKeptPush(tem, partner, row, row.body);
+          return shipment;
         }),
       'shipment_partner_tracking_uidx',
       () => conflict(`partner ${input.partnerCode} already tracks ${trackingNumber}`, 'input.trackingNumber'),

@@ -186,23 +186,31 @@ export class WebhookService {
     const body = row.body;
     return this.em.transactional(async (tem) => {
       const locked = await tem.findOneOrFail(WebhookInbox, { id: inboxId }, { refresh: true });
-      locked.attempts += 1;
-      locked.processedAt = new Date();
-      let update: TrackingUpdate;
-      try {
-        update = mapPush(partner, body, row.receivedAt);
-      } catch (err) {
-        if (!(err instanceof PartnerPayloadError)) throw err;
-        locked.outcome = WebhookOutcome.FAILED;
-        locked.reason = err.message.slice(0, 1000);
-        return locked;
-      }
-      const r = await ingestTrackingUpdate(tem, partner, update, TrackingSource.PUSH);
-      locked.trackingNumber = normaliseTrackingNumber(update.trackingNumber).slice(0, 64);
-      locked.shipmentId = r.shipment?.id ?? null;
-      locked.outcome = r.shipment ? WebhookOutcome.PROCESSED : WebhookOutcome.UNMATCHED;
-      locked.reason = r.shipment ? null : `no shipment ${locked.trackingNumber} registered for ${partner.code}`;
+      await applyKeptPush(tem, partner, locked, body);
       return locked;
     });
   }
+}
+
+/**
+ * Maps and applies a kept (verified) push in the caller's transaction, and records the outcome
+ * on its inbox row: PROCESSED, UNMATCHED (still no such shipment) or FAILED (unreadable).
+ */
+export async function applyKeptPush(tem: EntityManager, partner: LogisticsPartner, row: WebhookInbox, body: Buffer): Promise<void> {
+  row.attempts += 1;
+  row.processedAt = new Date();
+  let update: TrackingUpdate;
+  try {
+    update = mapPush(partner, body, row.receivedAt);
+  } catch (err) {
+    if (!(err instanceof PartnerPayloadError)) throw err;
+    row.outcome = WebhookOutcome.FAILED;
+    row.reason = err.message.slice(0, 1000);
+    return;
+  }
+  const r = await ingestTrackingUpdate(tem, partner, update, TrackingSource.PUSH);
+  row.trackingNumber = normaliseTrackingNumber(update.trackingNumber).slice(0, 64);
+  row.shipmentId = r.shipment?.id ?? null;
+  row.outcome = r.shipment ? WebhookOutcome.PROCESSED : WebhookOutcome.UNMATCHED;
+  row.reason = r.shipment ? null : `no shipment ${row.trackingNumber} registered for ${partner.code}`;
 }
