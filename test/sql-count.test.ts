@@ -13,6 +13,12 @@ import { CreditLineChangeKind, FinancingAction, FinancingStatus, LedgerEntryKind
 import { Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from '../src/financing/financing.entity.js';
 import { businessDate } from '../src/financing/financing.rules.js';
 import { LedgerEntry } from '../src/financing/ledger-entry.entity.js';
+import { Alert } from '../src/risk/alert.entity.js';
+import { AlertKind, Severity } from '../src/risk/alert.enums.js';
+import { RiskAssessment } from '../src/risk/risk-assessment.entity.js';
+import { RiskReview } from '../src/risk/risk-review.entity.js';
+import { AssessmentTrigger, ReviewOutcome } from '../src/risk/risk.enums.js';
+import { Tier } from '../src/risk/scoring.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
@@ -292,5 +298,54 @@ describe('statements per page of financing', () => {
     console.info(`SQL statements, financings(filter): page of 5 → ${small.count}, page of 100 → ${large.count}`);
     expect(large.count, large.sql.join('\n')).toBe(small.count);
     expect(large.count, large.sql.join('\n')).toBeLessThan(15);
+  });
+});
+
+describe('statements per page of alerts', () => {
+  it('are the same for 5 and for 100 alerts with their clients, assessments and reviews', async () => {
+    const rm = `RM ${randomUUID().slice(0, 8)}`;
+    const clients = await arrangePortfolio(rm, 110, 900_000);
+    await hub.orm.em.fork().transactional(async (em: EntityManager) => {
+      for (const [i, c] of clients.entries()) {
+        const client = em.getReference(Client, c.id);
+        em.create(RiskAssessment, {
+          client,
+          score: '61.5',
+          tier: Tier.STANDARD,
+          modelVersion: 'test',
+          trigger: AssessmentTrigger.MANUAL,
+          assessedBy: 'test',
+          dimensions: [],
+          reasons: ['test'],
+        });
+        em.create(RiskReview, { client, reviewedOn: businessDate(new Date()), outcome: ReviewOutcome.MAINTAIN, note: 'fine', reviewer: 'test', status: ClientStatus.ACTIVE, nextReviewOn: NEXT_REVIEW });
+        em.create(Alert, {
+          kind: AlertKind.COMPLAINT_UNRESOLVED,
+          severity: i % 2 ? Severity.WARNING : Severity.CRITICAL,
+          client,
+          subjectType: 'COMPLAINT',
+          subjectId: randomUUID(),
+          message: `complaint ${i}`,
+          assignedTo: rm,
+        });
+      }
+    });
+    const ALERTS = `query($first: Int!, $rm: String!) {
+      alerts(first: $first, filter: { assignedTo: $rm }) {
+        totalCount edges { node { kind severity message remediation { action }
+          client { name contacts { name } riskAssessment { score tier } riskReviews(last: 1) { outcome } } } }
+      } }`;
+    type Data = { alerts: { totalCount: number; edges: { node: { client: { name: string; riskAssessment: { tier: string } | null; riskReviews: { outcome: string }[] } } }[] } };
+    const small = await countStatements(() => hub.ok<Data>(ALERTS, { first: 5, rm }));
+    const large = await countStatements(() => hub.ok<Data>(ALERTS, { first: 100, rm }));
+    expect(large.result.alerts.totalCount).toBe(110);
+    expect(large.result.alerts.edges).toHaveLength(100);
+    for (const { node } of large.result.alerts.edges) {
+      expect(node.client.riskAssessment?.tier).toBe('STANDARD');
+      expect(node.client.riskReviews).toEqual([{ outcome: 'MAINTAIN' }]);
+    }
+    console.info(`SQL statements: alerts page of 5 → ${small.count}, page of 100 → ${large.count}`);
+    expect(large.count, large.sql.join('\n')).toBe(small.count);
+    expect(large.count, large.sql.join('\n')).toBeLessThan(10);
   });
 });
