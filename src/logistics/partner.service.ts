@@ -196,8 +196,6 @@ export class PartnerService {
       }
       const resuming = input.active === true && !partner.active;
       if (input.active != null) partner.active = input.active;
-      // Always touched: the partner clients re-read credentials and base URL when it moves.
-      partner.updatedAt = now;
       await tem.flush();
       if (resuming && PULL_KINDS.has(partner.kind)) {
         // Shipments registered or refreshed while paused were left unscheduled: poll them now.
