@@ -147,8 +147,14 @@ export function createMetrics(sources: MetricSources = {}) {
     }),
     webhookRefusals: new Counter({
       name: 'scf_webhook_refusals_total',
-      help: 'Refused partner pushes by partner and reason (unknown-partner, no-secret, missing-signature, bad-signature, stale-timestamp, malformed, …)',
+      help: 'Refused partner pushes by partner and reason (unknown-partner, paused, no-secret, missing-signature, bad-signature, stale-timestamp, malformed, …)',
       labelNames: ['partner', 'reason'] as const,
+      registers: [registry],
+    }),
+    webhookPreviousSecret: new Counter({
+      name: 'scf_webhook_previous_secret_total',
+      help: 'Partner pushes accepted only by the webhook secret replaced in the last rotation (the partner has not switched yet), by partner',
+      labelNames: ['partner'] as const,
       registers: [registry],
     }),
   };

@@ -27,6 +27,39 @@ export class RegisterLogisticsPartnerInput {
   pollIntervalSeconds?: number | null;
 }
 
+@InputType({
+  description:
+    'Changes a partner: only the fields given (null or absent: unchanged). Secrets are replaced, never cleared and never returned; to stop pushes, pause the partner (`active: false`)',
+})
+export class UpdateLogisticsPartnerInput {
+  @Field(() => String, { description: 'The partner to change (its code itself never changes)' })
+  code!: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Tracking API base URL' })
+  apiBaseUrl?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Seconds between two polls of one shipment, 5 to 604800 (applies from each shipment\'s next poll)' })
+  pollIntervalSeconds?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'false pauses the partner (its pushes are answered 404, its shipments are not polled); true resumes it' })
+  active?: boolean | null;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: "Replaces all of the partner's credentials at once (same shape as at registration); the next pull uses them" })
+  credentials?: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true, description: 'A new webhook secret (8 to 500 characters); the one it replaces stays valid for `previousSecretValidForSeconds`' })
+  webhookSecret?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'With a new `webhookSecret`: how long the replaced secret is still accepted, 0 (refused at once) to 604800 (7 days); default 86400 (24 h)',
+  })
+  previousSecretValidForSeconds?: number | null;
+}
+
 @InputType()
 export class RegisterShipmentInput {
   @Field(() => String)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { PartnerKind } from './tracking.js';
 
@@ -9,8 +9,20 @@ import { PartnerKind } from './tracking.js';
  */
 @ObjectType({ description: 'A logistics partner account the hub pulls from or takes pushes from' })
 @Entity({ tableName: 'logistics_partner' })
+// The previous webhook secret is kept only with its expiry: never one without the other.
+@Check({ name: 'logistics_partner_previous_secret_whole', expression: `("previous_webhook_secret_sealed" is null) = ("previous_secret_expires_at" is null)` })
 export class LogisticsPartner {
-  [OptionalProps]?: 'active' | 'createdAt' | 'updatedAt' | 'credentialsSealed' | 'webhookSecretSealed' | 'apiBaseUrl';
+  [OptionalProps]?:
+    | 'active'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'credentialsSealed'
+    | 'webhookSecretSealed'
+    | 'apiBaseUrl'
+    | 'previousWebhookSecretSealed'
+    | 'previousSecretExpiresAt'
+    | 'previousSecretLastUsedAt'
+    | 'secretRotatedAt';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -40,11 +52,31 @@ export class LogisticsPartner {
   @Property({ type: 'text', nullable: true })
   webhookSecretSealed?: string | null = null;
 
+  /**
+   * Sealed webhook secret replaced by the last rotation, still accepted until
+   * `previousSecretExpiresAt` so that pushes signed before the partner switched are not lost.
+   * Never exposed. Set together with its expiry or not at all (a check constraint says so).
+   */
+  @Property({ type: 'text', nullable: true })
+  previousWebhookSecretSealed?: string | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'Until when the webhook secret replaced by the last rotation is still accepted; null: only the current one is' })
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  previousSecretExpiresAt?: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When a push last verified only with the previous webhook secret (the partner has not switched yet)' })
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  previousSecretLastUsedAt?: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When the webhook secret was last set by `updateLogisticsPartner`' })
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  secretRotatedAt?: Date | null = null;
+
   @Field(() => Int, { description: 'Seconds between two polls of one shipment' })
   @Property({ type: 'integer' })
   pollIntervalSeconds!: number;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'false: paused — pushes are answered 404 like an unknown partner, shipments are not polled' })
   @Property({ type: 'boolean', default: true })
   active: boolean = true;
 

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import { ADMINS, SHIPMENT_READERS } from '../auth/viewer.js';
 import { Role } from '../auth/api-key.entity.js';
 import type { Context } from '../graphql/context.js';
-import { RegisterLogisticsPartnerInput } from './logistics.inputs.js';
+import { RegisterLogisticsPartnerInput, UpdateLogisticsPartnerInput } from './logistics.inputs.js';
 import { LogisticsPartner } from './partner.entity.js';
 import { PartnerService } from './partner.service.js';
 
@@ -12,6 +12,15 @@ export class LogisticsPartnerResolver {
   @Mutation(() => LogisticsPartner, { description: 'Registers a partner account; credentials and the webhook secret are stored encrypted and never returned' })
   async registerLogisticsPartner(@Arg('input', () => RegisterLogisticsPartnerInput) input: RegisterLogisticsPartnerInput, @Ctx() ctx: Context): Promise<LogisticsPartner> {
     return new PartnerService(ctx.em, ctx.hub.logistics.secrets).register(input);
+  }
+
+  @Authorized(...ADMINS)
+  @Mutation(() => LogisticsPartner, {
+    description:
+      'Changes a partner (only the fields given): rotates credentials (used from the next pull) or the webhook secret (the old one stays valid for a grace window), pauses or resumes it',
+  })
+  async updateLogisticsPartner(@Arg('input', () => UpdateLogisticsPartnerInput) input: UpdateLogisticsPartnerInput, @Ctx() ctx: Context): Promise<LogisticsPartner> {
+    return new PartnerService(ctx.em, ctx.hub.logistics.secrets).update(input);
   }
 
   @Authorized(...SHIPMENT_READERS)

@@ -1,10 +1,12 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { mapUniqueViolation, requiredText } from '../clients/client.validation.js';
 import { badInput, conflict, DomainError } from '../graphql/errors.js';
-import type { RegisterLogisticsPartnerInput } from './logistics.inputs.js';
+import type { RegisterLogisticsPartnerInput, UpdateLogisticsPartnerInput } from './logistics.inputs.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
-import { SecretsUnavailableError, type SecretBox } from './secrets.js';
-import { PartnerKind } from './tracking.js';
+import { SecretDecryptError, SecretsUnavailableError, type SecretBox } from './secrets.js';
+import { Shipment } from './shipment.entity.js';
+import { PartnerKind, TERMINAL_STATUSES } from './tracking.js';
 
 /** What a partner's credentials hold, by kind (API.md). */
 export interface PartnerCredentials {
@@ -44,7 +46,22 @@ export const DEFAULT_POLL_INTERVAL_SECONDS: Readonly<Record<PartnerKind, number>
 const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** The additional authenticated data that binds a sealed value to its partner and field. */
-const aad = (code: string, field: 'credentials' | 'webhookSecret') => `logistics_partner:${code}:${field}`;
+const aad = (code: string, field: 'credentials' | 'webhookSecret' | 'previousWebhookSecret') => `logistics_partner:${code}:${field}`;
+
+/** How long a rotated-out webhook secret stays valid by default, and at most. */
+export const DEFAULT_PREVIOUS_SECRET_VALID_SECONDS = 86_400;
+export const MAX_PREVIOUS_SECRET_VALID_SECONDS = 7 * 86_400;
+
+function webhookSecretArg(value: string | null | undefined): string | null {
+  const secret = value ?? null;
+  if (secret !== null && (secret.length < 8 || secret.length > 500)) throw badInput('input.webhookSecret', 'must be 8 to 500 characters');
+  return secret;
+}
+
+function pollIntervalArg(interval: number): number {
+  if (!Number.isInteger(interval) || interval < 5 || interval > 7 * 86_400) throw badInput('input.pollIntervalSeconds', 'must be between 5 and 604800');
+  return interval;
+}
 
 function credentialsArg(kind: PartnerKind, value: Record<string, unknown> | null | undefined): PartnerCredentials | null {
   if (value === null || value === undefined) {
@@ -94,12 +111,10 @@ export class PartnerService {
     if (!CODE_RE.test(code)) throw badInput('input.code', 'must be 1–64 letters, digits, "-" or "_", starting with a letter or digit');
     const name = requiredText('input.name', input.name, 200);
     const credentials = credentialsArg(input.kind, input.credentials);
-    const secret = input.webhookSecret ?? null;
-    if (secret !== null && (secret.length < 8 || secret.length > 500)) throw badInput('input.webhookSecret', 'must be 8 to 500 characters');
+    const secret = webhookSecretArg(input.webhookSecret);
     const defaultUrl = DEFAULT_API_BASE_URLS[input.kind];
     const apiBaseUrl = input.apiBaseUrl ? urlArg('input.apiBaseUrl', input.apiBaseUrl) : (defaultUrl ?? null);
-    const interval = input.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS[input.kind];
-    if (!Number.isInteger(interval) || interval < 5 || interval > 7 * 86_400) throw badInput('input.pollIntervalSeconds', 'must be between 5 and 604800');
+    const interval = pollIntervalArg(input.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS[input.kind]);
     if ((credentials || secret) && !this.secrets.available) {
       // Never store plaintext: a hub on PostgreSQL without SECRETS_KEY refuses.
       throw new DomainError('BAD_USER_INPUT', new SecretsUnavailableError().message, credentials ? 'input.credentials' : 'input.webhookSecret');
@@ -123,6 +138,77 @@ export class PartnerService {
     );
   }
 
+  /**
+   * Changes only the fields given (null or absent: unchanged). Secrets are replaced, never
+   * cleared: an empty `credentials` object or a short `webhookSecret` is refused, so a client
+   * that sends "" for "unset" cannot wipe one; to stop a partner's pushes, pause it
+   * (`active: false`). A new `webhookSecret` keeps the one it replaces valid for
+   * `previousSecretValidForSeconds` (default 24 h, at most 7 days, 0: refused at once); only
+   * one previous secret is kept, so rotating again drops the older one.
+   */
+  async update(input: UpdateLogisticsPartnerInput, now = new Date()): Promise<LogisticsPartner> {
+    const code = typeof input.code === 'string' ? input.code.trim() : '';
+    if (!CODE_RE.test(code)) throw badInput('input.code', 'must be 1–64 letters, digits, "-" or "_", starting with a letter or digit');
+    const name = input.name == null ? undefined : requiredText('input.name', input.name, 200);
+    const apiBaseUrl = input.apiBaseUrl == null ? undefined : urlArg('input.apiBaseUrl', input.apiBaseUrl);
+    const interval = input.pollIntervalSeconds == null ? undefined : pollIntervalArg(input.pollIntervalSeconds);
+    const secret = webhookSecretArg(input.webhookSecret);
+    const grace = input.previousSecretValidForSeconds;
+    if (grace != null) {
+      if (secret === null) throw badInput('input.previousSecretValidForSeconds', 'applies only with a new input.webhookSecret');
+      if (!Number.isInteger(grace) || grace < 0 || grace > MAX_PREVIOUS_SECRET_VALID_SECONDS) {
+        throw badInput('input.previousSecretValidForSeconds', `must be between 0 and ${MAX_PREVIOUS_SECRET_VALID_SECONDS} (7 days)`);
+      }
+    }
+    if (input.credentials != null && !Object.keys(input.credentials).length) {
+      throw badInput('input.credentials', 'must hold at least one credential: credentials are replaced, never cleared (leave it out to keep them)');
+    }
+    if ((input.credentials != null || secret !== null) && !this.secrets.available) {
+      throw new DomainError('BAD_USER_INPUT', new SecretsUnavailableError().message, input.credentials != null ? 'input.credentials' : 'input.webhookSecret');
+    }
+    return this.em.transactional(async (tem) => {
+      // Locked: two rotations at once would otherwise both keep the same "previous" secret.
+      const partner = await tem.findOne(LogisticsPartner, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (!partner) throw new DomainError('NOT_FOUND', `LogisticsPartner ${code} not found`, 'input.code', { partnerCode: code });
+      if (name !== undefined) partner.name = name;
+      if (apiBaseUrl !== undefined) partner.apiBaseUrl = apiBaseUrl;
+      if (interval !== undefined) partner.pollIntervalSeconds = interval;
+      if (input.credentials != null) {
+        // Validated against the partner's kind, which is why it waits for the row.
+        partner.credentialsSealed = sealPartnerSecrets(this.secrets, code, credentialsArg(partner.kind, input.credentials), null).credentialsSealed;
+      }
+      if (secret !== null) {
+        let current: string | null = null;
+        try {
+          current = this.webhookSecretOf(partner);
+        } catch (err) {
+          // A secret that no longer decrypts cannot be honoured in a grace window: it is dropped.
+          if (!(err instanceof SecretDecryptError)) throw err;
+        }
+        if (current === secret) throw badInput('input.webhookSecret', 'is the current secret: a rotation needs a new one');
+        const seconds = grace ?? DEFAULT_PREVIOUS_SECRET_VALID_SECONDS;
+        const keep = current !== null && seconds > 0;
+        partner.previousWebhookSecretSealed = keep ? this.secrets.seal(current!, aad(code, 'previousWebhookSecret')) : null;
+        partner.previousSecretExpiresAt = keep ? new Date(now.getTime() + seconds * 1000) : null;
+        partner.previousSecretLastUsedAt = null;
+        partner.webhookSecretSealed = this.secrets.seal(secret, aad(code, 'webhookSecret'));
+        partner.secretRotatedAt = now;
+      }
+      const resuming = input.active === true && !partner.active;
+      if (input.active != null) partner.active = input.active;
+      await tem.flush();
+      if (resuming && PULL_KINDS.has(partner.kind)) {
+        // Shipments registered or refreshed while paused were left unscheduled: poll them now.
+        await tem.nativeUpdate(
+          Shipment,
+          { partner: partner.id, nextPollAt: null, trackingStoppedAt: null, status: { $nin: [...TERMINAL_STATUSES] } },
+          { nextPollAt: now },
+        );
+      }
+      return partner;
+    });
+  }
+
   /** The partner's decrypted credentials (for its client), or null when none are stored. */
   credentialsOf(partner: Pick<LogisticsPartner, 'code' | 'credentialsSealed'>): PartnerCredentials | null {
     if (!partner.credentialsSealed) return null;
@@ -133,6 +219,15 @@ export class PartnerService {
   webhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'webhookSecretSealed'>): string | null {
     if (!partner.webhookSecretSealed) return null;
     return this.secrets.open(partner.webhookSecretSealed, aad(partner.code, 'webhookSecret'), `webhook secret of partner ${partner.code}`);
+  }
+
+  /**
+   * The webhook secret replaced by the last rotation while it is still valid at `at`, or null.
+   * Past its expiry it is never opened, so an old signature is refused like any wrong one.
+   */
+  previousWebhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'previousWebhookSecretSealed' | 'previousSecretExpiresAt'>, at: Date): string | null {
+    if (!partner.previousWebhookSecretSealed || !partner.previousSecretExpiresAt || partner.previousSecretExpiresAt.getTime() <= at.getTime()) return null;
+    return this.secrets.open(partner.previousWebhookSecretSealed, aad(partner.code, 'previousWebhookSecret'), `previous webhook secret of partner ${partner.code}`);
   }
 
   /** Loads a partner fresh from the database (its sealed columns included). */

@@ -5,7 +5,7 @@ import { PARTNERS, READERS, SHIPMENT_READERS, SHIPMENT_REFRESHERS, SHIPMENT_WRIT
 import { Client } from '../clients/client.entity.js';
 import { Financing } from '../financing/financing.entity.js';
 import type { Context } from '../graphql/context.js';
-import { badInput, notFound } from '../graphql/errors.js';
+import { badInput, conflict, notFound } from '../graphql/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { selectsField } from '../graphql/selection.js';
 import { PushTrackingEventsInput, RegisterShipmentInput, ShipmentFilter } from './logistics.inputs.js';
@@ -95,6 +95,7 @@ export class ShipmentResolver {
     const shipment = await new ShipmentService(ctx.em).get(id, null);
     if (!shipment) throw notFound('Shipment', id);
     if (!PULL_KINDS.has(shipment.partner.kind)) throw badInput('id', `partner ${shipment.partner.code} (${shipment.partner.kind}) only pushes; there is nothing to pull`);
+    if (!shipment.partner.active) throw conflict(`partner ${shipment.partner.code} is paused: its shipments are not pulled until an ADMIN resumes it`, 'id');
     const { logistics, metrics } = ctx.hub;
     const report = await pullShipment(ctx.hub.orm.em.fork(), logistics.clients, logistics.secrets, shipment.id, { metrics });
     const fresh = await ctx.em.findOneOrFail(Shipment, { id: shipment.id }, { refresh: true });

@@ -153,6 +153,7 @@ export class ShipmentService {
     return this.em.transactional(async (tem) => {
       const partner = await tem.findOne(LogisticsPartner, { code });
       if (!partner) throw notFound('LogisticsPartner', code);
+      if (!partner.active) throw conflict(`partner ${code} is paused: its pushes are refused until an ADMIN resumes it`, 'input.partnerCode');
       let update;
       try {
         update = mapGenericPush(body, { partner: partner.code, source: TrackingSource.PUSH, receivedAt: new Date() });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Role } from '../../src/auth/api-key.entity.js';
 import { generateKey } from '../../src/auth/api-key.service.js';
@@ -48,7 +48,7 @@ export interface TestHub {
  * embedded in-memory PGlite. No demo seed, no poller and no background delinquency scan unless
  * asked: tests drive those explicitly.
  */
-export async function startTestHub(overrides: Partial<RawConfig> = {}): Promise<TestHub> {
+export async function startTestHub(overrides: Partial<RawConfig> = {}, opts: { log?: Logger } = {}): Promise<TestHub> {
   const scratch = await createScratchDatabase(process.env.DATABASE_URL, 5);
   const adminKey = generateKey();
   const config = loadConfig(
@@ -56,7 +56,7 @@ export async function startTestHub(overrides: Partial<RawConfig> = {}): Promise<
     { PORT: 0, HOST: '127.0.0.1', ADMIN_API_KEY: adminKey, SEED_DEMO: false, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: 200, POLLER_ENABLED: false, DELINQUENCY_SCAN_ENABLED: false, RISK_SCAN_ENABLED: false, ...overrides },
   );
   config.seedDemo = overrides.SEED_DEMO ?? false;
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let running: RunningHub;
   try {
     running = await startHub(config, log, scratch.target);

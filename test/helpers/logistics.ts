@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { usccFromNumber } from '../../src/clients/uscc.js';
+import type { Logger } from 'pino';
 import type { RawConfig } from '../../src/config.js';
 import { genericPushHeaders } from '../../src/logistics/partners/generic/generic.signature.js';
 import { startTestHub, type TestHub } from './hub.js';
 
 /** A test hub that can store partner secrets. */
-export function startLogisticsHub(overrides: Partial<RawConfig> = {}): Promise<TestHub> {
-  return startTestHub({ SECRETS_KEY: randomBytes(32).toString('base64'), ...overrides });
+export function startLogisticsHub(overrides: Partial<RawConfig> = {}, opts: { log?: Logger } = {}): Promise<TestHub> {
+  return startTestHub({ SECRETS_KEY: randomBytes(32).toString('base64'), ...overrides }, opts);
 }
 
 let serial = 0;

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128200524_partner_rotation } from './Migration20261128200524_partner_rotation.js';
 import { Migration20261128190233_outbox_dead_letters } from './Migration20261128190233_outbox_dead_letters.js';
 import { Migration20261128190100_risk_reviews } from './Migration20261128190100_risk_reviews.js';
 import { Migration20261128191848_alert_remediations } from './Migration20261128191848_alert_remediations.js';
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128190100_risk_reviews', class: Migration20261128190100_risk_reviews },
   { name: 'Migration20261128190233_outbox_dead_letters', class: Migration20261128190233_outbox_dead_letters },
   { name: 'Migration20261128191848_alert_remediations', class: Migration20261128191848_alert_remediations },
+  { name: 'Migration20261128200524_partner_rotation', class: Migration20261128200524_partner_rotation },
 ];
