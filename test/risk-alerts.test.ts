@@ -115,6 +115,22 @@ describe('PAYMENT_OVERDUE', () => {
   });
 });
 
+describe('PAYMENT_OVERDUE resolved by a restructuring', () => {
+  it('says so, not "paid"', async () => {
+    const clientId = await createClient('SUPPLIER');
+    await openLine(clientId, '1000000');
+    const fid = await disbursedDeal(clientId, '50000', addDays(TODAY, -60));
+    await hub.ok(`mutation($d: LocalDate) { runDelinquencyScan(asOf: $d) { bucketChanges } }`, { d: TODAY });
+    await waitFor(() => alertsOf(clientId, ['PAYMENT_OVERDUE']), (a) => a.length === 1);
+    await hub.ok(`mutation($input: RestructureFinancingInput!) { restructureFinancing(input: $input) { id } }`, {
+      input: { financingId: fid, tenorDays: 90, reason: 'Seasonal cash shortfall' },
+    });
+    const [alert] = await waitFor(() => alertsOf(clientId, ['PAYMENT_OVERDUE']), (a) => a[0]?.status === 'RESOLVED');
+    expect(alert).toMatchObject({ status: 'RESOLVED', resolvedBy: 'risk rules' });
+    expect(alert!.resolutionNote).toBe(`restructured: a new schedule from ${TODAY}, nothing past due under it`);
+  });
+});
+
 describe('SHIPMENT_EXCEPTION', () => {
   it('reaches a subscriber as RAISED soon after a partner push, is not duplicated, and resolves when delivered', async () => {
     const clientId = await createClient('DISTRIBUTOR');

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { FinancingStatus, LIVE_STATUSES, FinancingAction } from './financing.enums.js';
+import { BucketChangeCause, FinancingStatus, LIVE_STATUSES, FinancingAction } from './financing.enums.js';
 import { Financing, Repayment, ScheduleInstalment } from './financing.entity.js';
 import { daysPastDue } from './financing.rules.js';
 import { FinancingService, paymentsOf, scheduleRowsOf } from './financing.service.js';
@@ -65,7 +65,7 @@ export class DelinquencyService {
           rules.cure(tem, f, actor);
           result.cured++;
         }
-        if (rules.rebucket(tem, f, dpd, asOf)) result.bucketChanges++;
+        if (rules.rebucket(tem, f, dpd, asOf, BucketChangeCause.SCAN)) result.bucketChanges++;
       }
       return result;
     });

@@ -92,6 +92,15 @@ export enum DelinquencyBucket {
   DPD_90_PLUS = 'DPD_90_PLUS',
 }
 
+/** What moved a deal into another delinquency bucket (carried by `financing.bucket_changed`). */
+export enum BucketChangeCause {
+  REPAYMENT = 'REPAYMENT',
+  RESTRUCTURE = 'RESTRUCTURE',
+  TERMINATION = 'TERMINATION',
+  /** The daily scan: days passed (or a backdated scan). */
+  SCAN = 'SCAN',
+}
+
 export enum CreditLineStatus {
   ACTIVE = 'ACTIVE',
   FROZEN = 'FROZEN',

@@ -11,6 +11,7 @@ import { AmlWatchEntry, LoanPrimeRate } from './compliance.entity.js';
 import { CreditLine, creditLineStatus } from './credit-line.entity.js';
 import {
   CreditLineStatus,
+  BucketChangeCause,
   DelinquencyBucket,
   FINANCING_TRANSITIONS,
   FinancingAction,
@@ -400,12 +401,12 @@ export class FinancingService {
 
       if (new Decimal(f.outstandingPrincipal).isZero()) {
         this.move(tem, f, FinancingStatus.REPAID, FinancingAction.REPAID, actor, null);
-        this.rebucket(tem, f, 0, paidOn);
+        this.rebucket(tem, f, 0, paidOn, BucketChangeCause.REPAYMENT);
       } else {
         const schedule = await tem.find(ScheduleInstalment, { financing: f });
         const dpd = daysPastDue(scheduleRowsOf(schedule), paymentsOf([...previous, repayment]), paidOn);
         if (f.status === FinancingStatus.OVERDUE && dpd === 0) this.cure(tem, f, actor);
-        this.rebucket(tem, f, dpd, paidOn);
+        this.rebucket(tem, f, dpd, paidOn, BucketChangeCause.REPAYMENT);
       }
       return repayment;
     });
@@ -444,7 +445,7 @@ export class FinancingService {
       f.instalments = count;
       f.maturityDate = plan[plan.length - 1]!.dueDate;
       this.move(tem, f, FinancingStatus.RESTRUCTURED, FinancingAction.RESTRUCTURED, actor, reason);
-      this.rebucket(tem, f, 0, start);
+      this.rebucket(tem, f, 0, start, BucketChangeCause.RESTRUCTURE);
       return f;
     });
   }
@@ -517,6 +518,8 @@ export class FinancingService {
         interest: interest.toFixed(2),
         dueDate: today,
       });
+      // The claim is due today: not past due yet; the daily scan counts from tomorrow.
+      this.rebucket(tem, f, 0, today, BucketChangeCause.TERMINATION);
       return f;
     });
   }
@@ -596,14 +599,18 @@ export class FinancingService {
     this.move(tem, f, f.scheduleVersion > 1 ? FinancingStatus.RESTRUCTURED : FinancingStatus.DISBURSED, FinancingAction.CURED, actor, 'arrears paid');
   }
 
-  /** Records a bucket change (history row + event) when the bucket differs from the recorded one. */
-  rebucket(tem: EntityManager, f: Financing, dpd: number, asOf: string): boolean {
+  /**
+   * Records a bucket change (history row + event) when the bucket differs from the recorded one.
+   * `cause` says what moved it, so that readers of the event (the alert rules) do not call a
+   * restructured or terminated deal "paid".
+   */
+  rebucket(tem: EntityManager, f: Financing, dpd: number, asOf: string, cause: BucketChangeCause): boolean {
     const to = bucketOf(dpd);
     if (to === f.recordedBucket) return false;
     const from = f.recordedBucket;
     f.recordedBucket = to;
     tem.create(BucketChange, { financing: f, fromBucket: from, toBucket: to, daysPastDue: dpd, asOf, recordedAt: historyStamp() });
-    recordFinancingEvent(tem, FinancingTopic.BUCKET_CHANGED, f.id, { financingId: f.id, clientId: f.client.id, from, to, daysPastDue: dpd, asOf });
+    recordFinancingEvent(tem, FinancingTopic.BUCKET_CHANGED, f.id, { financingId: f.id, clientId: f.client.id, from, to, daysPastDue: dpd, asOf, cause, status: f.status });
     return true;
   }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import type { DomainEvent } from '../events/outbox.js';
+import { BucketChangeCause } from '../financing/financing.enums.js';
 import { FinancingTopic } from '../financing/financing.events.js';
 import { utilizationOf } from '../financing/money.js';
 import { parseShipmentUpdated, SHIPMENT_UPDATED } from '../logistics/shipment.events.js';
@@ -85,6 +86,22 @@ const trackingNumberOf = async (tem: EntityManager, shipmentId: string) =>
   (await rows<{ n: string }>(tem, 'select tracking_number as n from shipment where id = ?', [shipmentId]))[0]?.n ?? shipmentId;
 const rows = <T>(tem: EntityManager, sql: string, params: unknown[]) => tem.getConnection().execute<T[]>(sql, params, 'all', tem.getTransactionContext());
 
+/** Why a deal is no longer past due, from a `financing.bucket_changed` payload. */
+function currentAgainNote(p: Record<string, unknown>): string {
+  const asOf = str(p.asOf) ?? 'today';
+  switch (str(p.cause)) {
+    case BucketChangeCause.RESTRUCTURE:
+      return `restructured: a new schedule from ${asOf}, nothing past due under it`;
+    case BucketChangeCause.TERMINATION:
+      return `terminated with recourse on ${asOf}: the whole claim is due now (overdue from tomorrow if unpaid)`;
+    case BucketChangeCause.SCAN:
+      return `no instalment past due as of ${asOf} (deal ${str(p.status) ?? 'live'})`;
+    default:
+      // REPAYMENT, and events from before causes were recorded (the note they always had).
+      return `paid: the deal is current again (as of ${asOf})`;
+  }
+}
+
 /**
  * Applies the early-warning rules to one event, in the caller's transaction: raises, escalates
  * or clears alerts. Rules: CREDIT_DETERIORATION, PAYMENT_OVERDUE, SHIPMENT_EXCEPTION, CREDIT_LIMIT_NEAR, and
@@ -146,7 +163,7 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
     const dpd = Number(e.payload.daysPastDue ?? 0);
     const severity = BUCKET_SEVERITY[to];
     if (!severity) {
-      await alerts.clear(tem, AlertKind.PAYMENT_OVERDUE, financingId, `paid: the deal is current again (as of ${str(e.payload.asOf) ?? 'today'})`);
+      await alerts.clear(tem, AlertKind.PAYMENT_OVERDUE, financingId, currentAgainNote(e.payload));
     } else {
       await alerts.raise(tem, {
         kind: AlertKind.PAYMENT_OVERDUE,
