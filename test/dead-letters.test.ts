@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RISK_CONSUMER } from '../src/risk/risk.reaction.js';
 import { Role, startTestHub, type TestHub } from './helpers/hub.js';
 import { createClient, sql } from './helpers/logistics.js';
+import { healthyStatement, waitFor } from './helpers/risk.js';
 
 /**
  * A poison event, made the honest way: a CHECK constraint on `risk_assessment` that the
@@ -10,6 +11,8 @@ import { createClient, sql } from './helpers/logistics.js';
  */
 let hub: TestHub;
 let riskKey = '';
+/** This file's waits: the retries with backoff take longer than elsewhere. */
+const WAIT_MS = 10_000;
 const MAX_ATTEMPTS = 3;
 
 beforeAll(async () => {
@@ -20,23 +23,10 @@ afterAll(async () => {
   await hub?.close();
 });
 
-const statement = (clientId: string, periodEnd: string) => ({
-  clientId,
-  periodEnd,
-  totalAssets: '1000000.00',
-  totalLiabilities: '400000.00',
-  currentAssets: '600000.00',
-  currentLiabilities: '300000.00',
-  retainedEarnings: '250000.00',
-  ebit: '120000.00',
-  revenue: '1500000.00',
-  bookEquity: '600000.00',
-  operatingCashFlow: '90000.00',
-});
 const addStatement = async (clientId: string, periodEnd = '2025-12-31') =>
   (
     await hub.ok<{ addFinancialStatement: { id: string } }>(`mutation($input: AddFinancialStatementInput!) { addFinancialStatement(input: $input) { id } }`, {
-      input: statement(clientId, periodEnd),
+      input: healthyStatement(clientId, periodEnd),
     })
   ).addFinancialStatement.id;
 const assessmentsOf = async (id: string) =>
@@ -71,15 +61,6 @@ const RETRY = `mutation($id: ID!) { retryDeadLetter(id: $id) { ${FIELDS} } }`;
 const DISCARD = `mutation($id: ID!, $note: String!) { discardDeadLetter(id: $id, note: $note) { ${FIELDS} } }`;
 const metrics = async () => (await fetch(`${hub.baseUrl}/metrics`)).text();
 
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('dead letters of the risk reactions', () => {
   let poisoned = '';
   let healthy = '';
@@ -99,7 +80,7 @@ describe('dead letters of the risk reactions', () => {
     await addStatement(healthy); // committed after the poisoned one: behind it in the outbox
 
     // The event behind the poison one is acted on: the consumer did not stay stuck.
-    expect(await waitFor(() => assessmentsOf(healthy), (a) => a.length === 1)).toMatchObject([{ trigger: 'STATEMENT_ADDED', assessedBy: 'risk reactions' }]);
+    expect(await waitFor(() => assessmentsOf(healthy), (a) => a.length === 1, WAIT_MS)).toMatchObject([{ trigger: 'STATEMENT_ADDED', assessedBy: 'risk reactions' }]);
     const page = await list({ consumer: RISK_CONSUMER });
     expect(page.totalCount).toBe(1);
     parked = page.edges[0]!.node;
@@ -149,7 +130,7 @@ describe('dead letters of the risk reactions', () => {
     await hub.restart();
     // A marker behind it: once the restarted consumer acted on it, it has passed the dead letter's place.
     await addStatement(healthy, '2024-12-31');
-    expect(await waitFor(() => assessmentsOf(healthy), (a) => a.length === 2)).toHaveLength(2);
+    expect(await waitFor(() => assessmentsOf(healthy), (a) => a.length === 2, WAIT_MS)).toHaveLength(2);
     expect(await assessmentsOf(poisoned)).toEqual([]);
     const page = await list();
     expect(page.totalCount).toBe(1);
@@ -180,7 +161,7 @@ describe('dead letters of the risk reactions', () => {
     await poison(other);
     try {
       await addStatement(other);
-      const page = await waitFor(() => list(), (p) => p.edges.length === 1);
+      const page = await waitFor(() => list(), (p) => p.edges.length === 1, WAIT_MS);
       const dl = page.edges[0]!.node;
       expect(dl).toMatchObject({ payload: { clientId: other }, attempts: MAX_ATTEMPTS });
       // Nothing for the reactions came after it: the position is the dead letter's own, set by the

@@ -3,6 +3,7 @@ import { addDays, businessDate } from '../src/financing/financing.rules.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, registerPartner, registerShipment, startLogisticsHub } from './helpers/logistics.js';
 import { subscribe, waitForStreams } from './helpers/ws.js';
+import { healthyStatement, waitFor } from './helpers/risk.js';
 
 let hub: TestHub;
 const keys = {} as Record<'rm' | 'risk' | 'viewer' | 'partner', string>;
@@ -40,15 +41,6 @@ const alertsOf = async (clientId: string, kinds?: string[]) =>
       { f: { clientId, kinds } },
     )
   ).alerts.edges.map((e) => e.node);
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const SUB = `subscription($f: AlertChangedFilter, $after: String) { alertChanged(filter: $f, after: $after) { cursor change severity alert { id kind status severity client { id } } } }`;
 interface SubData {
@@ -199,27 +191,13 @@ describe('CREDIT_LIMIT_NEAR and the alert lifecycle', () => {
 describe('CREDIT_DETERIORATION', () => {
   it('is raised when a re-assessment lowers the tier', async () => {
     const clientId = await createClient('CORE_ENTERPRISE', { creditRating: 'AAA' });
-    const statement = (periodEnd: string, over: Record<string, string>) => ({
-      clientId,
-      periodEnd,
-      totalAssets: '1000000.00',
-      totalLiabilities: '400000.00',
-      currentAssets: '600000.00',
-      currentLiabilities: '300000.00',
-      retainedEarnings: '250000.00',
-      ebit: '120000.00',
-      revenue: '1500000.00',
-      bookEquity: '600000.00',
-      operatingCashFlow: '90000.00',
-      ...over,
-    });
     const ADD = `mutation($input: AddFinancialStatementInput!) { addFinancialStatement(input: $input) { id zone } }`;
-    await hub.ok(ADD, { input: statement('2024-12-31', {}) });
+    await hub.ok(ADD, { input: healthyStatement(clientId, '2024-12-31') });
     await waitFor(() => alertsOf(clientId), () => true, 300);
     const before = await hub.ok<{ assessClientRisk: { tier: string } }>(`mutation($id: ID!) { assessClientRisk(clientId: $id) { tier } }`, { id: clientId });
     expect(before.assessClientRisk.tier).toBe('PREMIUM');
     await hub.ok(ADD, {
-      input: statement('2025-12-31', { totalLiabilities: '950000.00', currentLiabilities: '900000.00', retainedEarnings: '-400000.00', ebit: '-80000.00', bookEquity: '50000.00' }),
+      input: healthyStatement(clientId, '2025-12-31', { totalLiabilities: '950000.00', currentLiabilities: '900000.00', retainedEarnings: '-400000.00', ebit: '-80000.00', bookEquity: '50000.00' }),
     });
     const [alert] = await waitFor(() => alertsOf(clientId, ['CREDIT_DETERIORATION']), (a) => a.length === 1);
     expect(alert).toMatchObject({ kind: 'CREDIT_DETERIORATION', status: 'OPEN' });

@@ -4,6 +4,7 @@ import { AlertKind, Severity } from '../src/risk/alert.enums.js';
 import { AlertService } from '../src/risk/alert.service.js';
 import { Role, startTestHub, type GqlResponse, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, sql } from './helpers/logistics.js';
+import { waitFor } from './helpers/risk.js';
 
 let hub: TestHub;
 const keys = {} as Record<'rm' | 'risk', string>;
@@ -64,15 +65,6 @@ async function raiseAlert(clientId: string, subjectType: 'FINANCING' | 'CREDIT_L
   );
   const [row] = await sql<{ id: string }>(hub, `select id from alert where kind = 'REVIEW_DUE' and subject_id = ? and status <> 'RESOLVED'`, [subjectId]);
   return row!.id;
-}
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 interface AlertRow {

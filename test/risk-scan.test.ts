@@ -3,6 +3,7 @@ import { businessDate } from '../src/financing/financing.rules.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
 import { subscribe, waitForStreams } from './helpers/ws.js';
+import { waitFor } from './helpers/risk.js';
 
 let hub: TestHub;
 const keys = {} as Record<'risk' | 'viewer' | 'partner', string>;
@@ -42,15 +43,6 @@ const alertsOf = async (clientId: string, kinds: string[]) =>
       { f: { clientId, kinds } },
     )
   ).alerts.edges.map((e) => e.node);
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface ScanResult {
   runRiskScan: { rules: { kind: string; raised: number; escalated: number; resolved: number }[] };

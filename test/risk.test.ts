@@ -4,6 +4,7 @@ import { RiskReaction } from '../src/risk/risk.reaction.js';
 import { DEFAULT_ALERT_THRESHOLDS } from '../src/risk/alert.rules.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
+import { healthyStatement, waitFor } from './helpers/risk.js';
 
 let hub: TestHub;
 const keys = {} as Record<'rm' | 'risk' | 'viewer' | 'partner', string>;
@@ -22,21 +23,6 @@ const TODAY = businessDate(new Date());
 const createClient = (kind: string, extra: Record<string, unknown> = {}) =>
   createTestClient(hub, { kind, industry: 'AUTOMOTIVE', status: 'ACTIVE', ...extra });
 
-/** A healthy statement: Z″ ≈ 5.7 (SAFE), debt ratio 40%, current ratio 2, positive operating cash flow. */
-const healthy = (clientId: string, periodEnd = '2025-12-31', over: Record<string, string> = {}) => ({
-  clientId,
-  periodEnd,
-  totalAssets: '1000000.00',
-  totalLiabilities: '400000.00',
-  currentAssets: '600000.00',
-  currentLiabilities: '300000.00',
-  retainedEarnings: '250000.00',
-  ebit: '120000.00',
-  revenue: '1500000.00',
-  bookEquity: '600000.00',
-  operatingCashFlow: '90000.00',
-  ...over,
-});
 
 const ADD = `mutation($input: AddFinancialStatementInput!) { addFinancialStatement(input: $input) {
   id periodEnd debtRatio currentRatio operatingCashFlowCoverage zScore zone } }`;
@@ -66,20 +52,12 @@ interface RiskOf {
   };
 }
 
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const riskOf = (id: string) => hub.ok<RiskOf>(RISK_OF, { id });
 
 describe('addFinancialStatement', () => {
   it('computes the ratios and Altman Z″ with its zone', async () => {
     const id = await createClient('SUPPLIER');
-    const data = await hub.ok<{ addFinancialStatement: Record<string, string> }>(ADD, { input: healthy(id) }, keys.rm);
+    const data = await hub.ok<{ addFinancialStatement: Record<string, string> }>(ADD, { input: healthyStatement(id) }, keys.rm);
     // X1 = 0.3, X2 = 0.25, X3 = 0.12, X4 = 1.5: Z″ = 1.968 + 0.815 + 0.8064 + 1.575 = 5.1644
     expect(data.addFinancialStatement).toMatchObject({
       periodEnd: '2025-12-31',
@@ -91,7 +69,7 @@ describe('addFinancialStatement', () => {
     });
     const distress = await hub.ok<{ addFinancialStatement: Record<string, string> }>(
       ADD,
-      { input: healthy(id, '2024-12-31', { retainedEarnings: '-300000.00', ebit: '-50000.00', bookEquity: '100000.00', currentAssets: '200000.00' }) },
+      { input: healthyStatement(id, '2024-12-31', { retainedEarnings: '-300000.00', ebit: '-50000.00', bookEquity: '100000.00', currentAssets: '200000.00' }) },
       keys.risk,
     );
     expect(distress.addFinancialStatement.zone).toBe('DISTRESS');
@@ -101,18 +79,18 @@ describe('addFinancialStatement', () => {
 
   it('refuses a second statement for the same period, and figures that leave a ratio undefined', async () => {
     const id = await createClient('DISTRIBUTOR');
-    await hub.ok(ADD, { input: healthy(id) });
-    const dup = await hub.gql(ADD, { input: healthy(id) });
+    await hub.ok(ADD, { input: healthyStatement(id) });
+    const dup = await hub.gql(ADD, { input: healthyStatement(id) });
     expect(dup.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.periodEnd' });
-    const zero = await hub.gql(ADD, { input: healthy(id, '2024-12-31', { totalAssets: '0' }) });
+    const zero = await hub.gql(ADD, { input: healthyStatement(id, '2024-12-31', { totalAssets: '0' }) });
     expect(zero.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.totalAssets' });
-    const noCurrentLiabilities = await hub.gql(ADD, { input: healthy(id, '2024-12-31', { currentLiabilities: '0.00' }) });
+    const noCurrentLiabilities = await hub.gql(ADD, { input: healthyStatement(id, '2024-12-31', { currentLiabilities: '0.00' }) });
     expect(noCurrentLiabilities.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currentLiabilities' });
-    const future = await hub.gql(ADD, { input: healthy(id, addDays(TODAY, 5)) });
+    const future = await hub.gql(ADD, { input: healthyStatement(id, addDays(TODAY, 5)) });
     expect(future.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.periodEnd' });
-    const unknown = await hub.gql(ADD, { input: healthy('00000000-0000-4000-8000-000000000000') });
+    const unknown = await hub.gql(ADD, { input: healthyStatement('00000000-0000-4000-8000-000000000000') });
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const viewer = await hub.gql(ADD, { input: healthy(id, '2023-12-31') }, { key: keys.viewer });
+    const viewer = await hub.gql(ADD, { input: healthyStatement(id, '2023-12-31') }, { key: keys.viewer });
     expect(viewer.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await sql(hub, 'select 1 from financial_statement where client_id = ?', [id])).toHaveLength(1);
   });
@@ -128,7 +106,7 @@ describe('assessClientRisk', () => {
     const total = first.dimensions.reduce((s, d) => s + d.score * d.weight, 0);
     expect(first.score).toBeCloseTo(total, 0);
 
-    await hub.ok(ADD, { input: healthy(id) });
+    await hub.ok(ADD, { input: healthyStatement(id) });
     // The statement re-assesses the client by itself (the outbox reaction).
     const after = await waitFor(() => riskOf(id), (r) => r.client.riskAssessments.length >= 2);
     expect(after.client.riskAssessments.map((a) => a.trigger)).toEqual(['STATEMENT_ADDED', 'MANUAL']);
@@ -143,7 +121,7 @@ describe('assessClientRisk', () => {
 
   it('drops a supplier 70 days past due out of PREMIUM, from the bucket history, and re-assesses on the bucket change', async () => {
     const id = await createClient('SUPPLIER', { creditRating: 'AAA' });
-    await hub.ok(ADD, { input: healthy(id) });
+    await hub.ok(ADD, { input: healthyStatement(id) });
     const premium = (await hub.ok<{ assessClientRisk: AssessmentRow }>(ASSESS, { id })).assessClientRisk;
     expect(premium.tier).toBe('PREMIUM');
 
@@ -192,7 +170,7 @@ describe('assessClientRisk', () => {
 
   it('acts on an event once: its position is stored with the assessments it caused', async () => {
     const id = await createClient('DISTRIBUTOR');
-    await hub.ok(ADD, { input: healthy(id) });
+    await hub.ok(ADD, { input: healthyStatement(id) });
     await waitFor(() => riskOf(id), (r) => r.client.riskAssessments.length === 1);
     const [row] = await sql<{ seq: string; txid: string; topic: string; aggregate_id: string; payload: Record<string, unknown>; created_at: string }>(
       hub,
