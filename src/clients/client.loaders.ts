@@ -8,6 +8,7 @@ import { Contact } from './contact.entity.js';
 import { Feedback } from './feedback.entity.js';
 import { Interaction } from './interaction.entity.js';
 import { SupplyChainLink } from './supply-chain-link.entity.js';
+import { sqlRows } from '../db/sql.js';
 
 /** One client's interactions page: `fetch` rows (page size + 1) older than `after`, newest first. */
 export interface InteractionPageKey {
@@ -28,10 +29,6 @@ const byName = (a: Client, b: Client) => (a.name < b.name ? -1 : a.name > b.name
 
 /** Ids that can exist; a malformed one simply matches nothing instead of failing the batch. */
 
-/** Raw SQL through the request's EntityManager (and its transaction, if any). `?` placeholders. */
-async function rawAll<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
-}
 
 /**
  * Per-request loaders of the clients domain: every relation of Client is read through one of
@@ -108,7 +105,7 @@ export function createClientLoaders(em: EntityManager) {
    */
   const interactionPages = new DataLoader<InteractionPageKey, Interaction[], string>(
     async (keys) => {
-      const rows = await rawAll<Record<string, unknown> & { key_index: string }>(
+      const rows = await sqlRows<Record<string, unknown> & { key_index: string }>(
         em,
         `select k.n as key_index, i.*
            from unnest(array[?]::uuid[], array[?]::int[], array[?]::timestamptz[], array[?]::uuid[])
@@ -140,7 +137,7 @@ export function createClientLoaders(em: EntityManager) {
   const interactionCounts = new DataLoader<string, number>(async (ids) => {
     const wanted = validIds(ids);
     const rows = wanted.length
-      ? await rawAll<{ client_id: string; n: number }>(
+      ? await sqlRows<{ client_id: string; n: number }>(
           em,
           `select client_id, count(*)::int as n from interaction where client_id in (?) group by client_id`,
           [wanted],
@@ -154,7 +151,7 @@ export function createClientLoaders(em: EntityManager) {
   const satisfaction = new DataLoader<string, SatisfactionStats>(async (ids) => {
     const wanted = validIds(ids);
     const rows = wanted.length
-      ? await rawAll<{ client_id: string; surveys: number; average: number | null; promoters: number; detractors: number }>(
+      ? await sqlRows<{ client_id: string; surveys: number; average: number | null; promoters: number; detractors: number }>(
           em,
           `select client_id, count(*)::int as surveys, avg(score)::float8 as average,
                   (count(*) filter (where score >= 9))::int as promoters,

@@ -4,6 +4,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../graphql/scalars.js';
 import { UTILIZING_STATUSES } from './financing.enums.js';
 import { sum, ZERO } from './financing.rules.js';
+import { sqlRows } from '../db/sql.js';
 
 /** Exposure to one debtor across a client's receivables. */
 @ObjectType()
@@ -56,15 +57,12 @@ const share = (part: Decimal, total: Decimal) => (total.isZero() ? ZERO : part.d
 export class ExposureService {
   constructor(private readonly em: EntityManager) {}
 
-  private all<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.em.getConnection().execute<T[]>(sql, params, 'all', this.em.getTransactionContext());
-  }
-
   /** Per client: exposure per debtor across its receivables in approved and live deals, largest first. */
   async debtorsOf(clientIds: readonly string[]): Promise<Map<string, DebtorExposure[]>> {
     const out = new Map<string, DebtorExposure[]>();
     if (!clientIds.length) return out;
-    const rows = await this.all<{ client_id: string; debtor_id: string; receivables: number; amount: string }>(
+    const rows = await sqlRows<{ client_id: string; debtor_id: string; receivables: number; amount: string }>(
+      this.em,
       `select f.client_id, r.debtor_id, count(*)::int as receivables, sum(r.amount)::text as amount
          from receivable r join financing f on f.id = r.financing_id
         where f.client_id in (?) and f.status in (?)
@@ -94,7 +92,8 @@ export class ExposureService {
     const ids = [...coreIds];
     const statuses = [...UTILIZING_STATUSES];
     const exposure = `sum(case when f.status = 'APPROVED' then f.amount else f.outstanding_principal end)`;
-    const members = await this.all<{ core_id: string; client_id: string; deals: number; exposure: string }>(
+    const members = await sqlRows<{ core_id: string; client_id: string; deals: number; exposure: string }>(
+      this.em,
       `select m.core_id, f.client_id, count(*)::int as deals, ${exposure}::text as exposure
          from (select id as core_id, id as member_id from client where id in (?)
                union
@@ -104,12 +103,14 @@ export class ExposureService {
         order by m.core_id, ${exposure} desc, f.client_id`,
       [ids, ids, statuses],
     );
-    const anchored = await this.all<{ core_id: string; amount: string }>(
+    const anchored = await sqlRows<{ core_id: string; amount: string }>(
+      this.em,
       `select f.anchor_client_id as core_id, ${exposure}::text as amount
          from financing f where f.anchor_client_id in (?) and f.status in (?) group by f.anchor_client_id`,
       [ids, statuses],
     );
-    const owed = await this.all<{ core_id: string; amount: string }>(
+    const owed = await sqlRows<{ core_id: string; amount: string }>(
+      this.em,
       `select r.debtor_id as core_id, sum(r.amount)::text as amount
          from receivable r join financing f on f.id = r.financing_id
         where r.debtor_id in (?) and f.status in (?) group by r.debtor_id`,

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../graphql/errors.js';
 import { UTILIZING_STATUSES } from './financing.enums.js';
 import { isIsoDate } from './financing.rules.js';
+import { sqlRows } from '../db/sql.js';
 
 /** Who acts: the API key behind the request, or a job. Recorded with every change. */
 export interface Actor {
@@ -53,12 +54,11 @@ export function integerArg(field: string, value: number, min: number, max: numbe
  */
 export async function utilizationOf(em: EntityManager, lineIds: readonly string[]): Promise<Map<string, Decimal>> {
   if (!lineIds.length) return new Map();
-  const rows = await em.getConnection().execute<{ credit_line_id: string; utilized: string }[]>(
+  const rows = await sqlRows<{ credit_line_id: string; utilized: string }>(
+    em,
     `select credit_line_id, coalesce(sum(case when status = 'APPROVED' then amount else outstanding_principal end), 0)::text as utilized
        from financing where credit_line_id in (?) and status in (?) group by credit_line_id`,
     [[...lineIds], [...UTILIZING_STATUSES]],
-    'all',
-    em.getTransactionContext(),
   );
   return new Map(rows.map((r) => [r.credit_line_id, new Decimal(r.utilized)]));
 }

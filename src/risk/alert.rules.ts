@@ -8,11 +8,13 @@ import { parseShipmentUpdated, SHIPMENT_UPDATED } from '../logistics/shipment.ev
 import { EXCEPTION_STATUSES } from '../logistics/tracking.js';
 import { AlertKind, Severity } from './alert.enums.js';
 import { AlertService } from './alert.service.js';
+import { carriersOf } from './operational.js';
 import { RiskTopic } from './risk.events.js';
 import { applyConditionRule, carrierSafety, complaintUnresolved, concentration, reviewDue, shipmentDelayed } from './alert.scan.js';
 import { CLIENT_CHANGED, ClientChange } from '../clients/client.events.js';
 import { Tier } from './scoring.js';
 import { loadConfig, type RawConfig } from '../config.js';
+import { sqlRows } from '../db/sql.js';
 
 /** Thresholds of the early-warning rules (configuration). */
 export interface AlertThresholds {
@@ -71,20 +73,26 @@ const BUCKET_SEVERITY: Record<string, Severity> = {
 const GRAVE_REASONS = new Set(['LOST', 'DAMAGED']);
 
 /** Topics the rules react to. */
-export const ALERT_RULE_TOPICS: ReadonlySet<string> = new Set([
+const ALERT_RULE_TOPICS: ReadonlySet<string> = new Set([
   RiskTopic.ASSESSED,
   FinancingTopic.BUCKET_CHANGED,
   FinancingTopic.TRANSITIONED,
   FinancingTopic.REPAYMENT_RECORDED,
   FinancingTopic.CREDIT_LINE_CHANGED,
   SHIPMENT_UPDATED,
-  CLIENT_CHANGED,
 ]);
+/** The client changes the rules react to; every other client change (most of them) needs nothing. */
+const ALERT_RULE_CLIENT_CHANGES: ReadonlySet<string> = new Set([ClientChange.COMPLAINT_STARTED, ClientChange.COMPLAINT_RESOLVED, ClientChange.STATUS_CHANGED]);
+
+/** Whether `applyAlertRules` may act on an event: the reactions skip the rest without a transaction. */
+export function concernsAlertRules(e: DomainEvent): boolean {
+  if (e.topic === CLIENT_CHANGED) return ALERT_RULE_CLIENT_CHANGES.has(String(e.payload.change));
+  return ALERT_RULE_TOPICS.has(e.topic);
+}
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 const trackingNumberOf = async (tem: EntityManager, shipmentId: string) =>
-  (await rows<{ n: string }>(tem, 'select tracking_number as n from shipment where id = ?', [shipmentId]))[0]?.n ?? shipmentId;
-const rows = <T>(tem: EntityManager, sql: string, params: unknown[]) => tem.getConnection().execute<T[]>(sql, params, 'all', tem.getTransactionContext());
+  (await sqlRows<{ n: string }>(tem, 'select tracking_number as n from shipment where id = ?', [shipmentId]))[0]?.n ?? shipmentId;
 
 /** Why a deal is no longer past due, from a `financing.bucket_changed` payload. */
 function currentAgainNote(p: Record<string, unknown>): string {
@@ -142,7 +150,7 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
     } else {
       // A score drop within the tier (INFO) clears when the score is back where it was before
       // the drop: the assessment before the one that raised it.
-      const [before] = await rows<{ score: number }>(
+      const [before] = await sqlRows<{ score: number }>(
         tem,
         `select r.score::float as score from alert a
            join lateral (select score from risk_assessment where client_id = a.client_id and assessed_at < a.raised_at
@@ -194,8 +202,7 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
     await applyConditionRule(tem, shipmentDelayed, t, new Date(), [p.shipmentId]);
     if (p.statusChanged || p.reasonChanged) {
       // The carriers of this client's goods: their exception rate moved.
-      const carriers = await rows<{ id: string }>(tem, `select counterparty_id as id from supply_chain_link where core_enterprise_id = ? and role = 'LOGISTICS_PROVIDER'`, [clientId]);
-      await applyConditionRule(tem, carrierSafety, t, new Date(), carriers.map((c) => c.id));
+      await applyConditionRule(tem, carrierSafety, t, new Date(), await carriersOf(tem, clientId));
     }
     if (EXCEPTION_STATUSES.has(p.status)) {
       const grave = p.status === 'RETURNED' || (p.reason !== null && GRAVE_REASONS.has(p.reason));
@@ -218,7 +225,7 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
   if (e.topic === FinancingTopic.CREDIT_LINE_CHANGED) lineId = str(e.payload.creditLineId) ?? e.aggregateId;
   else if (e.topic === FinancingTopic.TRANSITIONED || e.topic === FinancingTopic.REPAYMENT_RECORDED) {
     const financingId = str(e.payload.financingId) ?? e.aggregateId;
-    const [deal] = await rows<{ line: string | null; client: string; anchor: string | null }>(
+    const [deal] = await sqlRows<{ line: string | null; client: string; anchor: string | null }>(
       tem,
       'select credit_line_id as line, client_id as client, anchor_client_id as anchor from financing where id = ?',
       [financingId],
@@ -226,13 +233,13 @@ export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: Ale
     lineId = deal?.line ?? null;
     if (deal) {
       // Exposure moved: the borrower's concentration, and that of the chains it belongs to.
-      const cores = await rows<{ id: string }>(tem, 'select core_enterprise_id as id from supply_chain_link where counterparty_id = ?', [deal.client]);
+      const cores = await sqlRows<{ id: string }>(tem, 'select core_enterprise_id as id from supply_chain_link where counterparty_id = ?', [deal.client]);
       const scope = [...new Set([deal.client, ...(deal.anchor ? [deal.anchor] : []), ...cores.map((c) => c.id)])].sort();
       await applyConditionRule(tem, concentration, t, new Date(), scope);
     }
   }
   if (!lineId) return;
-  const [line] = await rows<{ limit: string; currency: string }>(tem, 'select "limit"::text as "limit", currency from credit_line where id = ?', [lineId]);
+  const [line] = await sqlRows<{ limit: string; currency: string }>(tem, 'select "limit"::text as "limit", currency from credit_line where id = ?', [lineId]);
   if (!line) return;
   const limit = new Decimal(line.limit);
   const used = (await utilizationOf(tem, [lineId])).get(lineId) ?? new Decimal(0);

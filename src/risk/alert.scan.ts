@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Client } from '../clients/client.entity.js';
-import { ClientKind } from '../clients/client.enums.js';
+import { ClientKind, type ClientStatus } from '../clients/client.enums.js';
+import { isUnderReview, REVIEW_CADENCE_MONTHS } from '../clients/review-schedule.js';
 import { ExposureService } from '../financing/exposure.service.js';
 import { UTILIZING_STATUSES } from '../financing/financing.enums.js';
 import { businessDate, sum } from '../financing/financing.rules.js';
@@ -10,10 +11,11 @@ import type { AlertThresholds } from './alert.rules.js';
 import { AlertKind, SEVERITY_RANK, Severity } from './alert.enums.js';
 import { AlertService, type AlertSignal } from './alert.service.js';
 import { EXCEPTION_STATUS_LIST, IS_EXCEPTION_SQL, OPERATIONAL_WINDOW_DAYS } from './operational.js';
+import { sqlRows } from '../db/sql.js';
 
 const DAY_MS = 86_400_000;
-/** The client statuses that have quarterly reviews. */
-const REVIEWED_STATUSES = ['ACTIVE', 'WATCHLIST'];
+/** The client statuses that have periodic reviews. */
+const REVIEWED_STATUSES = Object.keys(REVIEW_CADENCE_MONTHS);
 const TERMINAL = [...TERMINAL_STATUSES];
 /** Alerts one scan transaction changes at most (see `RiskScanService`). */
 const CHUNK = 100;
@@ -42,16 +44,14 @@ export interface ConditionRule {
 
 /** `or <column> in (open alerts of kind)`: subjects whose alert may have to be resolved. */
 const withOpenAlerts = (column: string) => `${column} in (select subject_id from alert where kind = ? and status <> 'RESOLVED')`;
+/** `exists (open alert of kind for <column>) as alerted`, for rules that judge in code which rows matter; one parameter: the kind. */
+const alertedColumn = (column: string) => `exists (select 1 from alert a where a.kind = ? and a.subject_id = ${column} and a.status <> 'RESOLVED') as alerted`;
 /** `and <column> in (?)` when scoped; the parameter list gets the scope. */
 const scoped = (column: string, scope: readonly string[] | null, params: unknown[]) => {
   if (!scope) return '';
   params.push([...scope]);
   return ` and ${column} in (?)`;
 };
-
-function all<T>(tem: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  return tem.getConnection().execute<T[]>(sql, params, 'all', tem.getTransactionContext());
-}
 
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
 const dateOf = (d: Date) => d.toISOString().slice(0, 10);
@@ -62,7 +62,7 @@ export const shipmentDelayed: ConditionRule = {
   subjectType: 'SHIPMENT',
   async evaluate(tem, t, now, scope) {
     const params: unknown[] = [now, TERMINAL, AlertKind.SHIPMENT_DELAYED];
-    const rows = await all<{ id: string; client_id: string; tracking_number: string; partner: string; status: string; expected: Date | null; status_at: Date | null }>(
+    const rows = await sqlRows<{ id: string; client_id: string; tracking_number: string; partner: string; status: string; expected: Date | null; status_at: Date | null }>(
       tem,
       `select s.id, s.client_id, s.tracking_number, p.code as partner, s.status, s.expected_delivery_at as expected, s.status_at
          from shipment s join logistics_partner p on p.id = s.partner_id
@@ -99,7 +99,7 @@ export const complaintUnresolved: ConditionRule = {
   async evaluate(tem, t, now, scope) {
     const since = new Date(now.getTime() - t.complaintDays * DAY_MS);
     const params: unknown[] = [since, AlertKind.COMPLAINT_UNRESOLVED];
-    const rows = await all<{ id: string; client_id: string; category: string | null; status: string | null; submitted_at: Date }>(
+    const rows = await sqlRows<{ id: string; client_id: string; category: string | null; status: string | null; submitted_at: Date }>(
       tem,
       `select f.id, f.client_id, f.category, f.status, f.submitted_at
          from feedback f
@@ -129,12 +129,12 @@ export const carrierSafety: ConditionRule = {
   subjectType: 'CLIENT',
   async evaluate(tem, t, now, scope) {
     const since = new Date(now.getTime() - OPERATIONAL_WINDOW_DAYS * DAY_MS);
-    const params: unknown[] = [EXCEPTION_STATUS_LIST, since, ClientKind.LOGISTICS_PROVIDER];
+    const params: unknown[] = [EXCEPTION_STATUS_LIST, AlertKind.CARRIER_SAFETY, since, ClientKind.LOGISTICS_PROVIDER];
     const where = scoped('c.id', scope, params);
-    const rows = await all<{ id: string; name: string; shipments: number; exceptions: number; alerted: boolean }>(
+    const rows = await sqlRows<{ id: string; name: string; shipments: number; exceptions: number; alerted: boolean }>(
       tem,
       `select c.id, c.name, count(s.id)::int as shipments, count(s.id) filter (where ${IS_EXCEPTION_SQL})::int as exceptions,
-              exists (select 1 from alert a where a.kind = '${AlertKind.CARRIER_SAFETY}' and a.subject_id = c.id and a.status <> 'RESOLVED') as alerted
+              ${alertedColumn('c.id')}
          from client c
          left join supply_chain_link l on l.counterparty_id = c.id and l.role = 'LOGISTICS_PROVIDER'
          left join shipment s on s.client_id = l.core_enterprise_id and s.created_at >= ?
@@ -174,11 +174,11 @@ export const concentration: ConditionRule = {
   kind: AlertKind.CONCENTRATION,
   subjectType: 'CLIENT',
   async evaluate(tem, t, _now, scope) {
-    const params: unknown[] = [[...UTILIZING_STATUSES], [...UTILIZING_STATUSES], AlertKind.CONCENTRATION];
+    const params: unknown[] = [AlertKind.CONCENTRATION, [...UTILIZING_STATUSES], [...UTILIZING_STATUSES], AlertKind.CONCENTRATION];
     // Clients with exposure (their own deals, or their chain's), and those with an open alert.
-    const candidates = await all<{ id: string; kind: ClientKind; name: string }>(
+    const candidates = await sqlRows<{ id: string; kind: ClientKind; name: string; alerted: boolean }>(
       tem,
-      `select c.id, c.kind, c.name from client c
+      `select c.id, c.kind, c.name, ${alertedColumn('c.id')} from client c
         where (c.id in (select client_id from financing where status in (?))
            or c.id in (select l.core_enterprise_id from supply_chain_link l join financing f on f.client_id = l.counterparty_id where f.status in (?))
            or ${withOpenAlerts('c.id')})${scoped('c.id', scope, params)}
@@ -204,16 +204,13 @@ export const concentration: ConditionRule = {
     }
     const ids = [...new Set([...top.values()].map((v) => v.counterpartyId))];
     const names = new Map(
-      ids.length ? (await all<{ id: string; name: string }>(tem, 'select id, name from client where id in (?)', [ids])).map((r) => [r.id, r.name]) : [],
-    );
-    const alerted = new Set(
-      (await all<{ id: string }>(tem, `select subject_id as id from alert where kind = ? and status <> 'RESOLVED' and subject_id in (?)`, [AlertKind.CONCENTRATION, candidates.map((c) => c.id)])).map((r) => r.id),
+      ids.length ? (await sqlRows<{ id: string; name: string }>(tem, 'select id, name from client where id in (?)', [ids])).map((r) => [r.id, r.name]) : [],
     );
     const out: Finding[] = [];
     for (const c of candidates) {
       const m = top.get(c.id);
       const concentrated = m !== undefined && m.share >= t.concentrationShare;
-      if (!concentrated && !alerted.has(c.id)) continue;
+      if (!concentrated && !c.alerted) continue;
       const who = m ? (names.get(m.counterpartyId) ?? m.counterpartyId) : null;
       out.push({
         subjectId: c.id,
@@ -231,14 +228,14 @@ export const concentration: ConditionRule = {
   },
 };
 
-/** REVIEW_DUE: an active client whose next quarterly review date has come. */
+/** REVIEW_DUE: an ACTIVE or WATCHLIST client whose next review date has come. */
 export const reviewDue: ConditionRule = {
   kind: AlertKind.REVIEW_DUE,
   subjectType: 'CLIENT',
   async evaluate(tem, t, now, scope) {
     const today = businessDate(now);
     const params: unknown[] = [REVIEWED_STATUSES, today, AlertKind.REVIEW_DUE];
-    const rows = await all<{ id: string; name: string; status: string; next: string | null }>(
+    const rows = await sqlRows<{ id: string; name: string; status: ClientStatus; next: string | null }>(
       tem,
       `select c.id, c.name, c.status, to_char(c.next_review_on, 'YYYY-MM-DD') as next from client c
         where ((c.status in (?) and c.next_review_on <= ?) or ${withOpenAlerts('c.id')})${scoped('c.id', scope, params)}
@@ -246,7 +243,7 @@ export const reviewDue: ConditionRule = {
       params,
     );
     return rows.map((r) => {
-      const due = REVIEWED_STATUSES.includes(r.status) && r.next !== null && r.next <= today;
+      const due = isUnderReview(r.status) && r.next !== null && r.next <= today;
       const overdue = due ? Math.round((Date.parse(today) - Date.parse(r.next!)) / DAY_MS) : 0;
       return {
         subjectId: r.id,
@@ -257,7 +254,7 @@ export const reviewDue: ConditionRule = {
               message: `risk review of ${r.name} was due on ${r.next}${overdue ? ` (${overdue} days overdue)` : ''}`,
             }
           : null,
-        clearedNote: !REVIEWED_STATUSES.includes(r.status) ? `${r.name} is ${r.status}: no reviews due` : `next review of ${r.name} is on ${r.next ?? 'no date'}`,
+        clearedNote: !isUnderReview(r.status) ? `${r.name} is ${r.status}: no reviews due` : `next review of ${r.name} is on ${r.next ?? 'no date'}`,
       };
     });
   },
@@ -283,7 +280,7 @@ async function changesOf(em: EntityManager, rule: ConditionRule, t: AlertThresho
   const subjects = findings.filter((f) => f.signal).map((f) => f.subjectId);
   const current = new Map<string, Severity>();
   for (let i = 0; i < subjects.length; i += 5000) {
-    const rows = await all<{ subject_id: string; severity: Severity }>(
+    const rows = await sqlRows<{ subject_id: string; severity: Severity }>(
       em,
       `select subject_id, severity from alert where kind = ? and status <> 'RESOLVED' and subject_id in (?)`,
       [rule.kind, subjects.slice(i, i + 5000)],

@@ -1,3 +1,5 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlRows } from '../db/sql.js';
 import { EXCEPTION_STATUSES } from '../logistics/tracking.js';
 
 /** The operational dimension and `CARRIER_SAFETY` look at shipments created in this window. */
@@ -16,3 +18,13 @@ export const EXCEPTION_STATUS_LIST: readonly string[] = [...EXCEPTION_STATUSES];
  * One parameter: the provider's id.
  */
 export const CARRIED_FOR_SQL = `select core_enterprise_id from supply_chain_link where counterparty_id = ? and role = 'LOGISTICS_PROVIDER'`;
+
+/** The logistics providers that carry a client's goods (the reverse of `CARRIED_FOR_SQL`), by id. */
+export async function carriersOf(em: EntityManager, clientId: string): Promise<string[]> {
+  const rows = await sqlRows<{ id: string }>(
+    em,
+    `select counterparty_id as id from supply_chain_link where core_enterprise_id = ? and role = 'LOGISTICS_PROVIDER' order by counterparty_id`,
+    [clientId],
+  );
+  return rows.map((r) => r.id);
+}

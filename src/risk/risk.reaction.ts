@@ -10,10 +10,12 @@ import { FinancingTopic } from '../financing/financing.events.js';
 import type { Metrics } from '../http/metrics.js';
 import { parseShipmentUpdated, SHIPMENT_UPDATED } from '../logistics/shipment.events.js';
 import { EXCEPTION_STATUSES } from '../logistics/tracking.js';
-import { ALERT_RULE_TOPICS, applyAlertRules, type AlertThresholds } from './alert.rules.js';
+import { applyAlertRules, concernsAlertRules, type AlertThresholds } from './alert.rules.js';
 import { AssessmentTrigger } from './risk.enums.js';
+import { carriersOf } from './operational.js';
 import { RiskTopic } from './risk.events.js';
 import { RiskService } from './risk.service.js';
+import { sqlRows } from '../db/sql.js';
 
 /** The consumer name under which the position is kept in `outbox_consumer`. */
 export const RISK_CONSUMER = 'risk.reactions';
@@ -54,7 +56,7 @@ export function reassessmentOf(e: DomainEvent): { clientId: string; trigger: Ass
 
 /** Whether the risk reactions act on an event at all. */
 export function concernsRisk(e: DomainEvent): boolean {
-  return ALERT_RULE_TOPICS.has(e.topic) || reassessmentOf(e) !== null;
+  return concernsAlertRules(e) || reassessmentOf(e) !== null;
 }
 
 /**
@@ -169,20 +171,11 @@ export class RiskReaction implements ReplayableConsumer {
     const what = reassessmentOf(e);
     if (!what) return;
     const clients = [what.clientId];
-    if (what.trigger === AssessmentTrigger.SHIPMENT_EXCEPTION) {
-      const carriers = await tem
-        .getConnection()
-        .execute<{ id: string }[]>(
-          `select counterparty_id as id from supply_chain_link where core_enterprise_id = ? and role = 'LOGISTICS_PROVIDER' order by counterparty_id`,
-          [what.clientId],
-          'all',
-          tem.getTransactionContext(),
-        );
-      clients.push(...carriers.map((c) => c.id));
-    }
+    // A shipment exception also moves the operational score of the providers carrying it.
+    if (what.trigger === AssessmentTrigger.SHIPMENT_EXCEPTION) clients.push(...(await carriersOf(tem, what.clientId)));
     const risk = new RiskService(tem);
     for (const clientId of clients) {
-      const exists = await tem.getConnection().execute<{ n: number }[]>('select 1 as n from client where id = ?', [clientId], 'all', tem.getTransactionContext());
+      const exists = await sqlRows<{ n: number }>(tem, 'select 1 as n from client where id = ?', [clientId]);
       if (exists.length) await risk.assessIn(tem, clientId, { trigger: what.trigger, by: 'risk reactions' });
     }
   }
@@ -214,14 +207,13 @@ export class RiskReaction implements ReplayableConsumer {
 
   /** Moves the stored position to `p` if it is behind; false when `p` was consumed already. */
   private async advance(tem: EntityManager, p: Position): Promise<boolean> {
-    const rows = await tem.getConnection().execute<{ name: string }[]>(
+    const rows = await sqlRows<{ name: string }>(
+      tem,
       `insert into outbox_consumer (name, txid, seq) values (?, ?::xid8, ?)
        on conflict (name) do update set txid = excluded.txid, seq = excluded.seq, updated_at = now()
         where (outbox_consumer.txid, outbox_consumer.seq) < (excluded.txid, excluded.seq)
        returning name`,
       [RISK_CONSUMER, p.txid.toString(), p.seq.toString()],
-      'all',
-      tem.getTransactionContext(),
     );
     return rows.length > 0;
   }

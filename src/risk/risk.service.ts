@@ -14,6 +14,7 @@ import { AssessmentTrigger } from './risk.enums.js';
 import { RiskTopic } from './risk.events.js';
 import { scoreClient, type RiskInputs } from './scoring.js';
 import { FinancialStatement } from './statement.entity.js';
+import { sqlRows } from '../db/sql.js';
 
 
 export interface AssessmentSource {
@@ -28,10 +29,6 @@ export interface AssessmentSource {
  */
 export class RiskService {
   constructor(private readonly em: EntityManager) {}
-
-  private all<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-    return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
-  }
 
   /** Assesses one client now, in a transaction of its own. */
   async assess(clientId: string, source: AssessmentSource, now = new Date()): Promise<RiskAssessment> {
@@ -80,7 +77,7 @@ export class RiskService {
     const iso = (d: Date) => d.toISOString().slice(0, 10);
 
     const latest = await tem.findOne(FinancialStatement, { client }, { orderBy: [{ periodEnd: 'desc' }] });
-    const [distress] = await this.all<{ n: number }>(
+    const [distress] = await sqlRows<{ n: number }>(
       tem,
       `select count(*)::int as n from financial_statement where client_id = ? and zone = ? and period_end >= ?`,
       [client.id, ZScoreZone.DISTRESS, iso(since36m)],
@@ -89,7 +86,7 @@ export class RiskService {
     // Deals that had money out; days past due as recorded by bucket changes (exact to the bucket,
     // which is what the scoring thresholds — 30, 60, 90 days — look at); defaults, a termination
     // with recourse counted as one.
-    const [repayment] = await this.all<{ deals: number; dpd12: number; dpd36: number; defaults: number }>(
+    const [repayment] = await sqlRows<{ deals: number; dpd12: number; dpd36: number; defaults: number }>(
       tem,
       `select
          (select count(*)::int from financing f where f.client_id = ? and f.disbursed_at is not null) as deals,
@@ -104,7 +101,7 @@ export class RiskService {
 
     // Whose shipments: the client's own; for a logistics provider, those it carries.
     const shipmentOwners = client.kind === ClientKind.LOGISTICS_PROVIDER ? CARRIED_FOR_SQL : `select ?::uuid`;
-    const [ops] = await this.all<{ shipments: number; exceptions: number; delayed: number }>(
+    const [ops] = await sqlRows<{ shipments: number; exceptions: number; delayed: number }>(
       tem,
       `select count(*)::int as shipments,
               count(*) filter (where ${IS_EXCEPTION_SQL})::int as exceptions,

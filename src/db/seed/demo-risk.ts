@@ -12,6 +12,7 @@ import { RiskReview } from '../../risk/risk-review.entity.js';
 import { AssessmentTrigger, ReviewOutcome } from '../../risk/risk.enums.js';
 import { RiskService } from '../../risk/risk.service.js';
 import { FinancialStatement } from '../../risk/statement.entity.js';
+import { sqlRows } from '../sql.js';
 
 /** Balance-sheet shapes per 1,000,000 of total assets: SAFE, GREY and DISTRESS Z″. */
 const PROFILES = {
@@ -78,18 +79,14 @@ export async function seedDemoRisk(tx: EntityManager, now: Date, thresholds: Ale
   seedDemoReviews(tx, clients, assessed, businessDate(now));
   await tx.flush();
 
-  const conn = tx.getConnection();
-  const ctx = tx.getTransactionContext();
-  const overdue = await conn.execute<{ id: string; client_id: string; bucket: string; dpd: number; as_of: string }[]>(
+  const overdue = await sqlRows<{ id: string; client_id: string; bucket: string; dpd: number; as_of: string }>(
+    tx,
     `select f.id, f.client_id, f.recorded_bucket as bucket,
             coalesce((select b.days_past_due from bucket_change b where b.financing_id = f.id order by b.recorded_at desc limit 1), 0)::int as dpd,
             coalesce((select b.as_of::text from bucket_change b where b.financing_id = f.id order by b.recorded_at desc limit 1), '') as as_of
        from financing f where f.recorded_bucket <> 'CURRENT' order by f.id`,
-    [],
-    'all',
-    ctx,
   );
-  const lines = await conn.execute<{ id: string; client_id: string }[]>(`select id, client_id from credit_line order by id`, [], 'all', ctx);
+  const lines = await sqlRows<{ id: string; client_id: string }>(tx, `select id, client_id from credit_line order by id`);
   const event = (topic: string, aggregateId: string, payload: Record<string, unknown>) => ({ seq: '0', txid: '0', topic, aggregateId, payload, createdAt: now });
   for (const f of overdue) {
     await applyAlertRules(tx, event(FinancingTopic.BUCKET_CHANGED, f.id, { financingId: f.id, clientId: f.client_id, to: f.bucket, daysPastDue: f.dpd, asOf: f.as_of }), thresholds);
