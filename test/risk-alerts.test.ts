@@ -3,7 +3,7 @@ import { addDays, businessDate } from '../src/financing/financing.rules.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, registerPartner, registerShipment, startLogisticsHub } from './helpers/logistics.js';
 import { subscribe, waitForStreams } from './helpers/ws.js';
-import { healthyStatement, waitFor } from './helpers/risk.js';
+import { clientAlerts, healthyStatement, waitFor } from './helpers/risk.js';
 
 let hub: TestHub;
 const keys = {} as Record<'rm' | 'risk' | 'viewer' | 'partner', string>;
@@ -34,13 +34,7 @@ interface AlertRow {
   client: { id: string };
 }
 const ALERT_FIELDS = 'id kind severity status message assignedTo resolutionNote resolvedBy client { id }';
-const alertsOf = async (clientId: string, kinds?: string[]) =>
-  (
-    await hub.ok<{ alerts: { totalCount: number; edges: { node: AlertRow }[] } }>(
-      `query($f: AlertFilter) { alerts(filter: $f, first: 100) { totalCount edges { node { ${ALERT_FIELDS} } } } }`,
-      { f: { clientId, kinds } },
-    )
-  ).alerts.edges.map((e) => e.node);
+const alertsOf = (clientId: string, kinds?: string[]) => clientAlerts<AlertRow>(hub, ALERT_FIELDS, clientId, kinds);
 
 const SUB = `subscription($f: AlertChangedFilter, $after: String) { alertChanged(filter: $f, after: $after) { cursor change severity alert { id kind status severity client { id } } } }`;
 interface SubData {

@@ -4,7 +4,7 @@ import { AlertKind, Severity } from '../src/risk/alert.enums.js';
 import { AlertService } from '../src/risk/alert.service.js';
 import { Role, startTestHub, type GqlResponse, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, sql } from './helpers/logistics.js';
-import { waitFor } from './helpers/risk.js';
+import { clientAlerts, waitFor } from './helpers/risk.js';
 
 let hub: TestHub;
 const keys = {} as Record<'rm' | 'risk', string>;
@@ -90,12 +90,7 @@ const errorOf = (res: GqlResponse) => {
   return { code: e?.extensions?.code, field: e?.extensions?.field, message: e?.message };
 };
 
-const alertsOf = async (clientId: string, kinds?: string[]) =>
-  (
-    await hub.ok<{ alerts: { edges: { node: AlertRow }[] } }>(`query($f: AlertFilter) { alerts(filter: $f, first: 100) { edges { node { ${ALERT_FIELDS} } } } }`, {
-      f: { clientId, kinds },
-    })
-  ).alerts.edges.map((e) => e.node);
+const alertsOf = (clientId: string, kinds?: string[]) => clientAlerts<AlertRow>(hub, ALERT_FIELDS, clientId, kinds);
 const alert = async (clientId: string, id: string) => (await alertsOf(clientId)).find((a) => a.id === id)!;
 
 interface DealRow {

@@ -3,7 +3,7 @@ import { businessDate } from '../src/financing/financing.rules.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
 import { subscribe, waitForStreams } from './helpers/ws.js';
-import { waitFor } from './helpers/risk.js';
+import { clientAlerts, waitFor } from './helpers/risk.js';
 
 let hub: TestHub;
 const keys = {} as Record<'risk' | 'viewer' | 'partner', string>;
@@ -36,13 +36,8 @@ interface AlertRow {
   resolutionNote: string | null;
   resolvedBy: string | null;
 }
-const alertsOf = async (clientId: string, kinds: string[]) =>
-  (
-    await hub.ok<{ alerts: { edges: { node: AlertRow }[] } }>(
-      `query($f: AlertFilter) { alerts(filter: $f, first: 100) { edges { node { id kind severity status subjectType subjectId message assignedTo resolutionNote resolvedBy } } } }`,
-      { f: { clientId, kinds } },
-    )
-  ).alerts.edges.map((e) => e.node);
+const alertsOf = (clientId: string, kinds: string[]) =>
+  clientAlerts<AlertRow>(hub, 'id kind severity status subjectType subjectId message assignedTo resolutionNote resolvedBy', clientId, kinds);
 
 interface ScanResult {
   runRiskScan: { rules: { kind: string; raised: number; escalated: number; resolved: number }[] };

@@ -1,3 +1,5 @@
+import type { TestHub } from './hub.js';
+
 /** Polls `fn` every 50 ms until `ok` holds or `ms` pass; returns the last value either way (the caller asserts on it). */
 export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
   const until = Date.now() + ms;
@@ -23,3 +25,11 @@ export const healthyStatement = (clientId: string, periodEnd = '2025-12-31', ove
   operatingCashFlow: '90000.00',
   ...over,
 });
+
+/** A client's alerts (of `kinds`, when given), newest first, with the `fields` asked for. */
+export async function clientAlerts<T>(hub: TestHub, fields: string, clientId: string, kinds?: string[]): Promise<T[]> {
+  const data = await hub.ok<{ alerts: { edges: { node: T }[] } }>(`query($f: AlertFilter) { alerts(filter: $f, first: 100) { edges { node { ${fields} } } } }`, {
+    f: { clientId, kinds },
+  });
+  return data.alerts.edges.map((e) => e.node);
+}
