@@ -10,6 +10,7 @@ import { initOrm, migrate, type DatabaseTarget } from './db/orm.js';
 import { instrumentQueries } from './db/query-scope.js';
 import { OutboxConsumerRegistry } from './events/consumer-registry.js';
 import { DeadLetterService } from './events/dead-letter.service.js';
+import { DurableConsumer } from './events/consumer.js';
 import { OutboxDispatcher } from './events/dispatcher.js';
 import { DelinquencyJob } from './financing/delinquency.job.js';
 import type { Hub } from './graphql/context.js';
@@ -20,7 +21,7 @@ import { describeDatabaseUrl } from './logger.js';
 import { Poller } from './logistics/poller.js';
 import { createLogisticsRuntime } from './logistics/runtime.js';
 import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
-import { RiskReaction, riskRetryPolicy } from './risk/risk.reaction.js';
+import { RISK_CONSUMER, riskRetryPolicy, riskRules } from './risk/risk.reactions.js';
 import { RiskScanJob } from './risk/risk-scan.job.js';
 import { alertThresholds } from './risk/alert.rules.js';
 
@@ -91,12 +92,16 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const logistics = createLogisticsRuntime(orm, metrics, secrets);
     const hub: Hub = { config, orm, log, metrics, dispatcher, logistics, consumers };
     await dispatcher.start();
-    // Re-assessment and early-warning rules. They resume from their persisted outbox position:
-    // what changed while no hub ran is acted on now.
-    const riskReactions = new RiskReaction(orm, dispatcher, log.child({ component: 'risk' }), alertThresholds(config), {
+    // Re-assessment and early-warning rules, on the one durable consumer. They resume from their
+    // persisted outbox position: what changed while no hub ran is acted on now.
+    const riskReactions = new DurableConsumer(orm, dispatcher, {
+      name: RISK_CONSUMER,
+      rules: riskRules(alertThresholds(config)),
       retry: riskRetryPolicy(config),
+      log: log.child({ component: 'risk' }),
+      pollMs: config.OUTBOX_POLL_MS,
       metrics,
-      consumers,
+      registry: consumers,
     });
     await riskReactions.start();
     const delinquency = config.DELINQUENCY_SCAN_ENABLED

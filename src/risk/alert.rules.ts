@@ -72,22 +72,24 @@ const BUCKET_SEVERITY: Record<string, Severity> = {
 };
 const GRAVE_REASONS = new Set(['LOST', 'DAMAGED']);
 
-/** Topics the rules react to. */
-const ALERT_RULE_TOPICS: ReadonlySet<string> = new Set([
+/** Topics the rules react to (client changes: only those in `ALERT_RULE_CLIENT_CHANGES`). */
+export const ALERT_RULE_TOPICS: readonly string[] = [
   RiskTopic.ASSESSED,
   FinancingTopic.BUCKET_CHANGED,
   FinancingTopic.TRANSITIONED,
   FinancingTopic.REPAYMENT_RECORDED,
   FinancingTopic.CREDIT_LINE_CHANGED,
   SHIPMENT_UPDATED,
-]);
+  CLIENT_CHANGED,
+];
+const NON_CLIENT_TOPICS: ReadonlySet<string> = new Set(ALERT_RULE_TOPICS.filter((t) => t !== CLIENT_CHANGED));
 /** The client changes the rules react to; every other client change (most of them) needs nothing. */
 const ALERT_RULE_CLIENT_CHANGES: ReadonlySet<string> = new Set([ClientChange.COMPLAINT_STARTED, ClientChange.COMPLAINT_RESOLVED, ClientChange.STATUS_CHANGED]);
 
 /** Whether `applyAlertRules` may act on an event: the reactions skip the rest without a transaction. */
 export function concernsAlertRules(e: DomainEvent): boolean {
   if (e.topic === CLIENT_CHANGED) return ALERT_RULE_CLIENT_CHANGES.has(String(e.payload.change));
-  return ALERT_RULE_TOPICS.has(e.topic);
+  return NON_CLIENT_TOPICS.has(e.topic);
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
