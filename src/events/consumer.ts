@@ -154,6 +154,13 @@ export class DurableConsumer implements ReplayableConsumer {
 
   /** One transaction over up to `batchSize` events; returns how many it read. */
   private async batch(onRead: (events: DomainEvent[]) => void): Promise<number> {
+    // A look without the lock first: a wake with nothing new costs two reads, not a locking
+    // transaction (which would take a transaction id every time).
+    const [pending] = await readSettled(this.orm.em.fork(), { after: await this.storedPosition(), topics: this.topics, limit: 1 });
+    if (!pending) {
+      this.observe([], 'batch');
+      return 0;
+    }
     const done = await this.orm.em.fork().transactional(async (tem) => {
       const from = await this.lockPosition(tem);
       const events = await readSettled(tem, { after: from, topics: this.topics, limit: this.batchSize });

@@ -48,8 +48,9 @@ export interface TestHub {
  * embedded in-memory PGlite. No demo seed, no poller and no background delinquency scan unless
  * asked: tests drive those explicitly.
  */
-export async function startTestHub(overrides: Partial<RawConfig> = {}, opts: { log?: Logger } = {}): Promise<TestHub> {
-  const scratch = await createScratchDatabase(process.env.DATABASE_URL, 5);
+export async function startTestHub(overrides: Partial<RawConfig> = {}, opts: { log?: Logger; databaseUrl?: string } = {}): Promise<TestHub> {
+  // `databaseUrl`: the PostgreSQL server to make the scratch database on (default DATABASE_URL).
+  const scratch = await createScratchDatabase(opts.databaseUrl ?? process.env.DATABASE_URL, 5);
   const adminKey = generateKey();
   const config = loadConfig(
     { NODE_ENV: 'test' },
