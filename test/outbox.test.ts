@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendEvent, encodeEventCursor, positionOf, decodeEventCursor, type DomainEvent } from '../src/events/outbox.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
+import { TEST_TOPIC } from './helpers/test-topic.js';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ afterAll(async () => {
   await hub?.close();
 });
 
-const TOPIC = 'test.event';
+const TOPIC = TEST_TOPIC;
 
 /** Reads `n` events from a fresh stream (after `after`), failing after `ms`. */
 async function collect(after: string | null, n: number, ms = 5000, prefix = ''): Promise<DomainEvent[]> {
@@ -77,7 +78,7 @@ describe('outbox dispatcher', () => {
     await hub.orm.em
       .fork()
       .transactional(async (em: EntityManager) => {
-        appendEvent(em, TOPIC, 'rolled-back', {});
+        appendEvent(em, TOPIC, 'rolled-back', { id: 'rolled-back' });
         await em.flush();
         throw new Error('abort');
       })
@@ -108,11 +109,11 @@ describe('outbox dispatcher', () => {
         await em.getConnection().execute('select pg_current_xact_id()', [], 'all', em.getTransactionContext());
         bStarted();
         await bMayWrite;
-        appendEvent(em, TOPIC, 'late-B', {});
+        appendEvent(em, TOPIC, 'late-B', { id: 'late-B' });
       });
       await bHasXid;
       const a = hub.orm.em.fork().transactional(async (em: EntityManager) => {
-        appendEvent(em, TOPIC, 'late-A', {});
+        appendEvent(em, TOPIC, 'late-A', { id: 'late-A' });
         await em.flush();
         aWrote();
         await aHolds;

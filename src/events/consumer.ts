@@ -36,20 +36,25 @@ export interface DurableConsumerOptions {
 }
 
 const DEFAULT_BATCH = 100;
+/** A batch stops taking events after this much work (see `batch`). */
+const BATCH_BUDGET_MS = 50;
+
+const ruleAccepts = (rule: ConsumerRule, e: DomainEvent) => rule.topics.includes(e.topic) && (!rule.accepts || rule.accepts(e));
 
 /**
  * The one durable outbox consumer: reads the events its rules want, in commit order, and runs the
  * rules on them, each event once across restarts and across every hub sharing the database.
  *
  * - **Position.** Kept in `outbox_consumer` and moved in the same transaction as the rules'
- *   writes. Each transaction first locks the position row, then reads the settled events after
- *   it: hubs take turns, none acts on an event another committed, and a crash loses nothing (the
- *   transaction rolls back, the lock goes with the connection).
+ *   writes. Each transaction first takes the consumer's lock, then reads the position and the
+ *   settled events after it: hubs take turns, none acts on an event another committed, and a
+ *   crash loses nothing (the transaction rolls back, the lock goes with the connection).
  * - **First position.** On a database where it never ran, the settled horizon: the newest event
  *   whose transaction is older than every one still running. An event of a transaction that
  *   commits late sorts after it, so it is read, not skipped.
- * - **Batches.** Up to `batchSize` events per transaction, so that it keeps up with ingest; its
- *   lag is `scf_outbox_consumer_lag_seconds`.
+ * - **Batches.** Up to `batchSize` events per transaction, so that it keeps up with ingest, but
+ *   no more than about 50 ms of work: a writing transaction holds back delivery on every hub
+ *   until it commits. Its lag is `scf_outbox_consumer_lag_seconds`.
  * - **Failures.** When a batch fails for a reason of the database's ("try again", connection
  *   lost) it waits and tries again. Otherwise it goes through that batch's events one per
  *   transaction, retrying each with backoff; an event that keeps failing while the database
@@ -65,6 +70,8 @@ export class DurableConsumer implements ReplayableConsumer {
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
   private wakeSleeper: (() => void) | null = null;
+  /** Where this consumer last saw the position (it moved it, or skipped to it); others may be further. */
+  private known: Position | null = null;
   /** After a batch failed: its events are taken one per transaction up to here. */
   private singleUntil: Position | null = null;
 
@@ -154,24 +161,39 @@ export class DurableConsumer implements ReplayableConsumer {
 
   /** One transaction over up to `batchSize` events; returns how many it read. */
   private async batch(onRead: (events: DomainEvent[]) => void): Promise<number> {
-    // A look without the lock first: a wake with nothing new costs two reads, not a locking
-    // transaction (which would take a transaction id every time).
-    const [pending] = await readSettled(this.orm.em.fork(), { after: await this.storedPosition(), topics: this.topics, limit: 1 });
-    if (!pending) {
+    // A look without the lock first, from where this consumer last knew the position to be: a
+    // wake with nothing new, or with only events no rule acts on, costs one read and no locking
+    // transaction (each would take a transaction id). Skipped events need no effects, so the
+    // position may stay behind them until an event that does comes along (and after a restart
+    // they are skipped again).
+    const ahead = await readSettled(this.orm.em.fork(), { after: this.known ??= await this.storedPosition(), topics: this.topics, limit: this.batchSize });
+    const lastAhead = ahead.at(-1);
+    if (!lastAhead || !ahead.some((e) => this.accepts(e))) {
+      if (lastAhead) this.known = positionOf(lastAhead);
       this.observe([], 'batch');
-      return 0;
+      return ahead.length;
     }
-    const done = await this.orm.em.fork().transactional(async (tem) => {
-      const from = await this.lockPosition(tem);
-      const events = await readSettled(tem, { after: from, topics: this.topics, limit: this.batchSize });
-      onRead(events);
-      for (const e of events) await this.act(tem, e);
-      const last = events.at(-1);
+    const { from, events } = await this.orm.em.fork().transactional(async (tem) => {
+      const at = await this.lockPosition(tem);
+      const read = await readSettled(tem, { after: at, topics: this.topics, limit: this.batchSize });
+      onRead(read);
+      // Once this transaction writes, it holds back every hub's delivery until it commits (the
+      // settled horizon): it stops taking events after a short budget.
+      const started = Date.now();
+      const done: DomainEvent[] = [];
+      for (const e of read) {
+        await this.act(tem, e);
+        done.push(e);
+        if (Date.now() - started >= BATCH_BUDGET_MS) break;
+      }
+      const last = done.at(-1);
       if (last) await this.moveTo(tem, positionOf(last));
-      return events;
+      return { from: at, events: done };
     });
-    this.observe(done, 'batch');
-    return done.length;
+    const last = events.at(-1);
+    this.known = last ? positionOf(last) : from;
+    this.observe(events, 'batch');
+    return events.length;
   }
 
   /**
@@ -211,7 +233,10 @@ export class DurableConsumer implements ReplayableConsumer {
       await this.moveTo(tem, positionOf(e));
       return true;
     });
-    if (acted) this.observe([e], 'single');
+    if (acted) {
+      this.known = positionOf(e);
+      this.observe([e], 'single');
+    }
     return acted;
   }
 
@@ -236,11 +261,11 @@ export class DurableConsumer implements ReplayableConsumer {
   }
 
   private async act(tem: EntityManager, e: DomainEvent): Promise<void> {
-    for (const rule of this.opts.rules) {
-      if (!rule.topics.includes(e.topic)) continue;
-      if (rule.accepts && !rule.accepts(e)) continue;
-      await rule.act(tem, e);
-    }
+    for (const rule of this.opts.rules) if (ruleAccepts(rule, e)) await rule.act(tem, e);
+  }
+
+  private accepts(e: DomainEvent): boolean {
+    return this.opts.rules.some((rule) => ruleAccepts(rule, e));
   }
 
   private observe(events: readonly DomainEvent[], mode: 'batch' | 'single'): void {
@@ -253,16 +278,20 @@ export class DurableConsumer implements ReplayableConsumer {
     m.consumerBatches.inc({ consumer: this.opts.name, mode });
   }
 
-  /** The stored position, its row locked until `tem` ends: other hubs wait their turn. */
+  /**
+   * The stored position, locked until `tem` ends: other hubs wait their turn. An advisory lock
+   * rather than `for update`: locking a row would give the transaction an id at once, and a
+   * transaction with an id holds back every hub's delivery (the settled horizon) until it ends.
+   */
   private async lockPosition(tem: EntityManager): Promise<Position> {
-    const [row] = await tem
-      .getConnection()
-      .execute<{ txid_text: string; seq_text: string }[]>(
-        `select txid::text as txid_text, seq::text as seq_text from outbox_consumer where name = ? for update`,
-        [this.opts.name],
-        'all',
-        tem.getTransactionContext(),
-      );
+    const conn = tem.getConnection();
+    await conn.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`outbox_consumer:${this.opts.name}`], 'all', tem.getTransactionContext());
+    const [row] = await conn.execute<{ txid_text: string; seq_text: string }[]>(
+      `select txid::text as txid_text, seq::text as seq_text from outbox_consumer where name = ?`,
+      [this.opts.name],
+      'all',
+      tem.getTransactionContext(),
+    );
     if (!row) throw new Error(`outbox consumer ${this.opts.name} has no position (start() creates it)`);
     return { txid: BigInt(row.txid_text), seq: BigInt(row.seq_text) };
   }

@@ -39,6 +39,9 @@ export function eventOfRow(r: OutboxRow): DomainEvent {
   };
 }
 
+/** A text[] literal of topic names (names are `[a-z._]`; the quotes keep any other safe). */
+const textArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`;
+
 function run<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
   return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
 }
@@ -62,7 +65,7 @@ export async function readSettled(em: EntityManager, read: SettledRead): Promise
     where += ` and (o.txid, o.seq) <= (?::text::xid8, ?::bigint)`;
   }
   if (read.topics) {
-    params.push(`{${read.topics.map((t) => `"${t}"`).join(',')}}`);
+    params.push(textArray(read.topics));
     where += ` and o.topic = any(?::text[])`;
   }
   params.push(read.limit);
@@ -87,3 +90,4 @@ export async function settledHorizon(em: EntityManager): Promise<Position> {
   );
   return row ? { txid: BigInt(row.txid_text), seq: BigInt(row.seq_text) } : { txid: 0n, seq: 0n };
 }
+

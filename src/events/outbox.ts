@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OutboxEvent } from './outbox.entity.js';
 import { badInput } from '../graphql/errors.js';
+import { isDefinedTopic, type PayloadOf, type Topic } from './catalogue.js';
 
 /** A delivered outbox row. `position` orders events; its opaque form is the subscription cursor. */
 export interface DomainEvent {
@@ -19,15 +20,12 @@ export interface Position {
 
 /**
  * Queues an event in the caller's unit of work, so it commits (or rolls back) with the change it
- * describes. Call it inside the service's transaction.
+ * describes. Call it inside the service's transaction. The topic must be in the catalogue
+ * (`catalogue.ts`) and the payload of its type.
  */
-export function appendEvent(
-  em: EntityManager,
-  topic: string,
-  aggregateId: string,
-  payload: Record<string, unknown>,
-): void {
-  em.persist(em.create(OutboxEvent, { topic, aggregateId, payload } as OutboxEvent));
+export function appendEvent<T extends Topic>(em: EntityManager, topic: T, aggregateId: string, payload: PayloadOf<T>): void {
+  if (!isDefinedTopic(topic)) throw new Error(`outbox topic ${topic} is not in the catalogue`);
+  em.persist(em.create(OutboxEvent, { topic: topic as string, aggregateId, payload: payload as unknown as Record<string, unknown> } as OutboxEvent));
 }
 
 export function positionOf(e: Pick<DomainEvent, 'txid' | 'seq'>): Position {

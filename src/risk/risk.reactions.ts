@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { VARIABLES, type RawConfig } from '../config.js';
+import { isEvent, payloadOf } from '../events/catalogue.js';
 import type { ConsumerRule } from '../events/consumer.js';
 import type { RetryPolicy } from '../events/consumer-retry.js';
 import type { DomainEvent } from '../events/outbox.js';
 import { FinancingTopic } from '../financing/financing.events.js';
-import { parseShipmentUpdated, SHIPMENT_UPDATED } from '../logistics/shipment.events.js';
+import { SHIPMENT_UPDATED } from '../logistics/shipment.events.js';
 import { EXCEPTION_STATUSES } from '../logistics/tracking.js';
 import { sqlRows } from '../db/sql.js';
 import { ALERT_RULE_TOPICS, applyAlertRules, concernsAlertRules, type AlertThresholds } from './alert.rules.js';
@@ -28,13 +29,12 @@ export function riskRetryPolicy(config: Pick<RawConfig, 'RISK_REACTION_MAX_ATTEM
 
 /** What an event asks of the re-assessment rule: which client to re-assess and why; null when nothing. */
 export function reassessmentOf(e: DomainEvent): { clientId: string; trigger: AssessmentTrigger } | null {
-  const clientId = typeof e.payload.clientId === 'string' ? e.payload.clientId : null;
-  if (!clientId) return null;
-  if (e.topic === RiskTopic.STATEMENT_ADDED) return { clientId, trigger: AssessmentTrigger.STATEMENT_ADDED };
-  if (e.topic === FinancingTopic.BUCKET_CHANGED) return { clientId, trigger: AssessmentTrigger.BUCKET_CHANGED };
-  if (e.topic === SHIPMENT_UPDATED) {
-    const p = parseShipmentUpdated(e.payload);
-    if (EXCEPTION_STATUSES.has(p.status) && (p.statusChanged || p.reasonChanged)) return { clientId, trigger: AssessmentTrigger.SHIPMENT_EXCEPTION };
+  const of = (clientId: string, trigger: AssessmentTrigger) => (clientId ? { clientId, trigger } : null);
+  if (isEvent(e, RiskTopic.STATEMENT_ADDED)) return of(payloadOf(e, RiskTopic.STATEMENT_ADDED).clientId, AssessmentTrigger.STATEMENT_ADDED);
+  if (isEvent(e, FinancingTopic.BUCKET_CHANGED)) return of(payloadOf(e, FinancingTopic.BUCKET_CHANGED).clientId, AssessmentTrigger.BUCKET_CHANGED);
+  if (isEvent(e, SHIPMENT_UPDATED)) {
+    const p = payloadOf(e, SHIPMENT_UPDATED);
+    if (EXCEPTION_STATUSES.has(p.status) && (p.statusChanged || p.reasonChanged)) return of(p.clientId, AssessmentTrigger.SHIPMENT_EXCEPTION);
   }
   return null;
 }
