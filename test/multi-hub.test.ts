@@ -182,12 +182,12 @@ interface PushRecord {
 
 let pushSerial = 0;
 /** A signed generic push adding one new event (its id doubles as its description) to a shipment. */
-async function push(hub: HubProcess, trackingNumber: string): Promise<PushRecord> {
+async function push(hub: HubProcess, trackingNumber: string, event: { status: string; reason?: string } = { status: 'IN_TRANSIT' }): Promise<PushRecord> {
   const n = ++pushSerial;
   const id = `mh-${n}`;
   const body = JSON.stringify({
     trackingNumber,
-    events: [{ id, occurredAt: new Date(Date.UTC(2026, 2, 1) + n * 60_000).toISOString(), status: 'IN_TRANSIT', description: id }],
+    events: [{ id, occurredAt: new Date(Date.UTC(2026, 2, 1) + n * 60_000).toISOString(), ...event, description: id }],
   });
   try {
     const res = await fetch(`${hub.baseUrl}/webhooks/${PARTNER}`, {
@@ -451,6 +451,34 @@ describe.skipIf(!process.env.DATABASE_URL)(
       );
     }, 240_000);
 
+    it('acts on each event once across hubs: one re-assessment per shipment exception, whichever hub took the push', async () => {
+      const trackingNumber = 'MH-RISK';
+      const exceptions = async () =>
+        Number(
+          (await rows<{ n: string }>(`select count(*)::text as n from risk_assessment where client_id = $1 and trigger = 'SHIPMENT_EXCEPTION'`, [clientId]))[0]!.n,
+        );
+      const before = await exceptions();
+      await gql(hubs[0]!, `mutation($input: RegisterShipmentInput!) { registerShipment(input: $input) { id } }`, {
+        input: { partnerCode: PARTNER, trackingNumber, clientId },
+      });
+      // One push at a time, round-robin: each one changes the exception reason, so each asks
+      // the risk reactions of all three hubs for exactly one re-assessment.
+      const reasons = ['CUSTOMS', 'DAMAGED'];
+      const sent = 15;
+      for (let i = 0; i < sent; i++) {
+        const p = await push(hubs[i % 3]!, trackingNumber, { status: 'EXCEPTION', reason: reasons[i % 2]! });
+        expect(p.outcome, p.id).toBe('acknowledged');
+      }
+      await waitFor(`${sent} re-assessments`, async () => (await exceptions()) - before >= sent, CATCH_UP_MS, () => 'see the count above');
+      // A last one behind them: once it is acted on, every hub's reactions have passed the 15.
+      const last = await push(hubs[1]!, trackingNumber, { status: 'EXCEPTION', reason: reasons[sent % 2]! });
+      expect(last.outcome).toBe('acknowledged');
+      await waitFor('the last re-assessment', async () => (await exceptions()) - before >= sent + 1, CATCH_UP_MS);
+      expect((await exceptions()) - before).toBe(sent + 1);
+      await allCaughtUp(subs, start);
+      console.log(`multi-hub (risk): ${sent + 1} exception pushes over 3 hubs, ${(await exceptions()) - before} SHIPMENT_EXCEPTION re-assessments`);
+    }, 240_000);
+
     it('loses no acknowledged push when a hub is killed mid-ingest, and its subscribers resume on another hub with `after`', async () => {
       const [a, b, c] = hubs as [HubProcess, HubProcess, HubProcess];
       const records: PushRecord[] = [];
@@ -559,5 +587,23 @@ describe.skipIf(!process.env.DATABASE_URL)(
         ].join('\n'),
       );
     }, 300_000);
+    it('drains on SIGTERM: subscriptions closed with 1001, exit 0, and the subscribers resume on the last hub with `after`', async () => {
+      const [a, b] = hubs as [HubProcess, HubProcess, HubProcess];
+      const onB = subs.filter((s) => s.hub === b);
+      expect(onB.length).toBeGreaterThan(0);
+      const signalledAt = Date.now();
+      b.child.kill('SIGTERM');
+      const whys = await Promise.all(onB.map((s) => s.ended));
+      const exit = await b.exited;
+      expect(exit).toEqual({ code: 0, signal: null });
+      for (const why of whys) expect(why).toBe('error: 1001');
+      const drainedMs = Date.now() - signalledAt;
+      for (const s of onB) s.connect(a);
+      // Something to resume to: a push and a client change, both through the last hub.
+      expect((await push(a, trackingNumbers[0]!)).outcome).toBe('acknowledged');
+      await gql(a, `mutation($input: UpdateClientInput!) { updateClient(input: $input) { id } }`, { input: { id: clientId, city: 'After drain' } });
+      await allCaughtUp(subs, start);
+      console.log(`multi-hub (SIGTERM): hub-b drained and exited 0 in ${drainedMs} ms; ${onB.length} subscribers resumed on hub-a, all ${subs.length} caught up`);
+    }, 240_000);
   },
 );
