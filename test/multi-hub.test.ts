@@ -389,6 +389,11 @@ describe.skipIf(!process.env.DATABASE_URL)(
     }, START_TIMEOUT_MS + 120_000);
 
     afterAll(async () => {
+      // What the hubs logged at warn and above (LOG_LEVEL=warn), for the record.
+      for (const h of hubs) {
+        const lines = h.output.filter((l) => !l.includes('"level":30'));
+        if (lines.length) console.log(`multi-hub: ${h.name} logged ${lines.length} warning/error lines (last 200 kept):\n${lines.slice(-10).join('\n')}`);
+      }
       await Promise.all(subs.map((s) => s.close().catch(() => undefined)));
       await Promise.all(hubs.map((h) => stopHubProcess(h)));
       killAll();
@@ -469,7 +474,8 @@ describe.skipIf(!process.env.DATABASE_URL)(
         const p = await push(hubs[i % 3]!, trackingNumber, { status: 'EXCEPTION', reason: reasons[i % 2]! });
         expect(p.outcome, p.id).toBe('acknowledged');
       }
-      await waitFor(`${sent} re-assessments`, async () => (await exceptions()) - before >= sent, CATCH_UP_MS, () => 'see the count above');
+      let seen = 0;
+      await waitFor(`${sent} re-assessments`, async () => (seen = (await exceptions()) - before) >= sent, CATCH_UP_MS, () => `${seen} so far`);
       // A last one behind them: once it is acted on, every hub's reactions have passed the 15.
       const last = await push(hubs[1]!, trackingNumber, { status: 'EXCEPTION', reason: reasons[sent % 2]! });
       expect(last.outcome).toBe('acknowledged');
