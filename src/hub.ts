@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { ApiKey, Role } from './auth/api-key.entity.js';
@@ -170,11 +171,11 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
  * authenticate; the key itself is never logged.
  */
 async function bootstrapAdmin(orm: MikroORM, config: Config, log: Logger, embedded: boolean): Promise<string | null> {
-  const em = orm.em.fork();
   if (config.ADMIN_API_KEY) {
-    await new ApiKeyService(em).ensureAdminKey(config.ADMIN_API_KEY);
+    await ensureConfiguredAdmin(orm, config.ADMIN_API_KEY);
     return null;
   }
+  const em = orm.em.fork();
   const file = path.join(config.dataDir, 'admin.key');
   if (fs.existsSync(file)) {
     const key = fs.readFileSync(file, 'utf8').trim();
@@ -190,4 +191,18 @@ async function bootstrapAdmin(orm: MikroORM, config: Config, log: Logger, embedd
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.writeFileSync(file, key + '\n', { mode: 0o600 });
   return file;
+}
+
+/**
+ * The `ADMIN` key of `ADMIN_API_KEY` exists afterwards. Hubs that start together on one database
+ * race to create it (both look, neither finds it, both insert): the loser of the unique key finds
+ * it on a second look, instead of failing its start-up.
+ */
+export async function ensureConfiguredAdmin(orm: MikroORM, key: string): Promise<void> {
+  try {
+    await new ApiKeyService(orm.em.fork()).ensureAdminKey(key);
+  } catch (err) {
+    if (!(err instanceof UniqueConstraintViolationException)) throw err;
+    await new ApiKeyService(orm.em.fork()).ensureAdminKey(key);
+  }
 }
