@@ -50,6 +50,7 @@ export class OutboxDispatcher {
   private again = false;
   private stopped = false;
   private listenClient: pg.Client | null = null;
+  private everListened = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -66,17 +67,56 @@ export class OutboxDispatcher {
     this.schedule();
   }
 
-  /** Commits in other hub instances wake this one through NOTIFY (see the outbox trigger). */
-  private async listen(url: string): Promise<void> {
+  /**
+   * Commits in other hub instances wake this one through NOTIFY (see the outbox trigger). A lost
+   * LISTEN connection is opened again with backoff; meanwhile the poll delivers, up to
+   * `pollMs` late. A wake on reconnecting catches up on what was notified while it was away.
+   */
+  private async listen(url: string, attempt = 0): Promise<void> {
     const client = new pg.Client({ connectionString: url });
+    let lost = false;
+    let connected = false;
+    const onLost = (why: string) => {
+      if (lost) return;
+      lost = true;
+      if (this.listenClient === client) this.listenClient = null;
+      void client.end().catch(() => undefined);
+      if (this.stopped) return;
+      // A connection that worked starts the backoff afresh.
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(connected ? 0 : attempt, 6));
+      this.log.warn({ error: why, retryInMs: delay }, 'outbox LISTEN connection lost; polling until it is back');
+      const t = setTimeout(() => {
+        if (!this.stopped) void this.listen(url, connected ? 1 : attempt + 1).catch(() => undefined);
+      }, delay);
+      t.unref();
+    };
     client.on('notification', () => this.wake());
-    client.on('error', (err) => {
-      this.log.warn({ err: err.message }, 'outbox LISTEN connection lost; polling only');
-      this.listenClient = null;
-    });
-    await client.connect();
-    await client.query('LISTEN scf_outbox');
+    client.on('error', (err) => onLost(err.message));
+    client.on('end', () => onLost('connection ended'));
+    try {
+      await client.connect();
+      await client.query('LISTEN scf_outbox');
+    } catch (err) {
+      // The first connection at start-up must work (the caller fails); later ones retry.
+      if (attempt === 0 && !this.listenClient && !this.everListened) {
+        lost = true;
+        await client.end().catch(() => undefined);
+        throw err;
+      }
+      onLost((err as Error).message);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    connected = true;
+    this.everListened = true;
     this.listenClient = client;
+    if (attempt > 0) {
+      this.log.info('outbox LISTEN connection back');
+      this.wake();
+    }
   }
 
   private schedule(): void {
@@ -224,7 +264,9 @@ export class OutboxDispatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    await this.listenClient?.end().catch(() => undefined);
+    const listening = this.listenClient;
+    this.listenClient = null;
+    await listening?.end().catch(() => undefined);
     this.listeners.clear();
     for (const queue of [...this.queues, ...this.internalQueues]) queue.close();
     this.queues.clear();
