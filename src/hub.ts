@@ -165,6 +165,9 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
   }
 }
 
+/** Not revoked and not expired. */
+const workingKey = () => ({ revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] });
+
 /**
  * ADMIN_API_KEY, when set, exists as an ADMIN key. An embedded hub with no live ADMIN key
  * generates one and keeps it in `<DATA_DIR>/admin.key` (mode 600), so that a newcomer can
@@ -179,9 +182,9 @@ async function bootstrapAdmin(orm: MikroORM, config: Config, log: Logger, embedd
   const file = path.join(config.dataDir, 'admin.key');
   if (fs.existsSync(file)) {
     const key = fs.readFileSync(file, 'utf8').trim();
-    if (await em.count(ApiKey, { keyHash: hashKey(key), revokedAt: null, role: Role.ADMIN })) return file;
+    if (await em.count(ApiKey, { keyHash: hashKey(key), role: Role.ADMIN, ...workingKey() })) return file;
   }
-  if (await em.count(ApiKey, { role: Role.ADMIN, revokedAt: null })) return null;
+  if (await em.count(ApiKey, { role: Role.ADMIN, ...workingKey() })) return null;
   if (!embedded) {
     log.warn('no ADMIN API key exists: set ADMIN_API_KEY to create one');
     return null;
