@@ -18,6 +18,11 @@ export interface ConsumerRule {
   accepts?(e: DomainEvent): boolean;
   /** Its effects of one event, in the consumer's transaction (`tem`); nothing may escape it. */
   act(tem: EntityManager, e: DomainEvent): Promise<void>;
+  /**
+   * Work done once for all the events of one transaction that the rule took, after their `act`:
+   * checks of the current state that come to the same whether made once or after each event.
+   */
+  settle?(tem: EntityManager, events: readonly DomainEvent[]): Promise<void>;
 }
 
 export interface DurableConsumerOptions {
@@ -186,6 +191,7 @@ export class DurableConsumer implements ReplayableConsumer {
         done.push(e);
         if (Date.now() - started >= BATCH_BUDGET_MS) break;
       }
+      await this.settle(tem, done);
       const last = done.at(-1);
       if (last) await this.moveTo(tem, positionOf(last));
       return { from: at, events: done };
@@ -230,6 +236,7 @@ export class DurableConsumer implements ReplayableConsumer {
     const acted = await this.orm.em.fork().transactional(async (tem) => {
       if (comparePositions(await this.lockPosition(tem), positionOf(e)) >= 0) return false;
       await this.act(tem, e);
+      await this.settle(tem, [e]);
       await this.moveTo(tem, positionOf(e));
       return true;
     });
@@ -248,6 +255,7 @@ export class DurableConsumer implements ReplayableConsumer {
    */
   async replay(tem: EntityManager, e: DomainEvent): Promise<void> {
     await this.act(tem, e);
+    await this.settle(tem, [e]);
   }
 
   /** Steps over a poison event: records it and moves the position past it, in one transaction. */
@@ -262,6 +270,14 @@ export class DurableConsumer implements ReplayableConsumer {
 
   private async act(tem: EntityManager, e: DomainEvent): Promise<void> {
     for (const rule of this.opts.rules) if (ruleAccepts(rule, e)) await rule.act(tem, e);
+  }
+
+  private async settle(tem: EntityManager, events: readonly DomainEvent[]): Promise<void> {
+    for (const rule of this.opts.rules) {
+      if (!rule.settle) continue;
+      const taken = events.filter((e) => ruleAccepts(rule, e));
+      if (taken.length) await rule.settle(tem, taken);
+    }
   }
 
   private accepts(e: DomainEvent): boolean {

@@ -9,7 +9,7 @@ import { SHIPMENT_UPDATED, type ShipmentUpdatedPayload } from '../logistics/ship
 import { EXCEPTION_STATUSES } from '../logistics/tracking.js';
 import { AlertKind, Severity } from './alert.enums.js';
 import { AlertService } from './alert.service.js';
-import { carriersOf } from './operational.js';
+import { carriersOfAll } from './operational.js';
 import { RiskTopic, type AssessedPayload } from './risk.events.js';
 import { applyConditionRule, carrierSafety, complaintUnresolved, concentration, reviewDue, shipmentDelayed } from './alert.scan.js';
 import { CLIENT_CHANGED, ClientChange, type ClientChangedPayload } from '../clients/client.events.js';
@@ -116,16 +116,40 @@ function currentAgainNote(p: BucketChange): string {
 }
 
 /**
- * Applies the early-warning rules to one event, in the caller's transaction: raises, escalates
- * or clears alerts. Rules: CREDIT_DETERIORATION, PAYMENT_OVERDUE, SHIPMENT_EXCEPTION, CREDIT_LIMIT_NEAR, and
- * the condition rules of `alert.scan.ts` (SHIPMENT_DELAYED, CONCENTRATION, REVIEW_DUE, COMPLAINT_UNRESOLVED,
- * CARRIER_SAFETY) over the subjects the event touched.
+ * The condition rules that shipment events call for — SHIPMENT_DELAYED on the shipments,
+ * CARRIER_SAFETY on the providers carrying for clients whose shipments changed status — judged
+ * once for several events: they judge the current state, so once after a batch of events comes
+ * to the same as once after each.
  */
-export async function applyAlertRules(tem: EntityManager, e: DomainEvent, t: AlertThresholds): Promise<void> {
+export async function applyShipmentConditionRules(tem: EntityManager, events: readonly DomainEvent[], t: AlertThresholds): Promise<void> {
+  const shipments = new Set<string>();
+  const moved = new Set<string>();
+  for (const e of events) {
+    if (!isEvent(e, SHIPMENT_UPDATED)) continue;
+    const p = payloadOf(e, SHIPMENT_UPDATED);
+    if (!p.clientId) continue;
+    if (p.shipmentId) shipments.add(p.shipmentId);
+    if (p.statusChanged || p.reasonChanged) moved.add(p.clientId);
+  }
+  const now = new Date();
+  // Late or not: judged now, on the shipment as it is (its ETA may have moved, or it arrived).
+  if (shipments.size) await applyConditionRule(tem, shipmentDelayed, t, now, [...shipments].sort());
+  // The carriers of these clients' goods: their exception rate moved.
+  if (moved.size) await applyConditionRule(tem, carrierSafety, t, now, await carriersOfAll(tem, [...moved].sort()));
+}
+
+/**
+ * Applies the early-warning rules to one event, in the caller's transaction: raises, escalates
+ * or clears alerts. Rules: CREDIT_DETERIORATION, PAYMENT_OVERDUE, SHIPMENT_EXCEPTION,
+ * CREDIT_LIMIT_NEAR, and the condition rules of `alert.scan.ts` (CONCENTRATION, REVIEW_DUE,
+ * COMPLAINT_UNRESOLVED) over the subjects the event touched. SHIPMENT_DELAYED and CARRIER_SAFETY
+ * are `applyShipmentConditionRules`'s, once for a batch of events.
+ */
+export async function applyEventRules(tem: EntityManager, e: DomainEvent, t: AlertThresholds): Promise<void> {
   if (isEvent(e, RiskTopic.ASSESSED)) return onAssessed(tem, payloadOf(e, RiskTopic.ASSESSED), t);
   if (isEvent(e, FinancingTopic.BUCKET_CHANGED)) return onBucketChanged(tem, payloadOf(e, FinancingTopic.BUCKET_CHANGED));
   if (isEvent(e, CLIENT_CHANGED)) return onClientChanged(tem, payloadOf(e, CLIENT_CHANGED), t);
-  if (isEvent(e, SHIPMENT_UPDATED)) return onShipmentUpdated(tem, payloadOf(e, SHIPMENT_UPDATED), t);
+  if (isEvent(e, SHIPMENT_UPDATED)) return onShipmentException(tem, payloadOf(e, SHIPMENT_UPDATED));
   if (isEvent(e, FinancingTopic.CREDIT_LINE_CHANGED)) {
     const p = payloadOf(e, FinancingTopic.CREDIT_LINE_CHANGED);
     return onLineUtilisation(tem, p.clientId, p.creditLineId, t);
@@ -203,15 +227,10 @@ async function onClientChanged(tem: EntityManager, p: ClientChangedPayload, t: A
   }
 }
 
-async function onShipmentUpdated(tem: EntityManager, p: ShipmentUpdatedPayload, t: AlertThresholds): Promise<void> {
+/** SHIPMENT_EXCEPTION: raised on an exception status, cleared on delivery or cancellation. */
+async function onShipmentException(tem: EntityManager, p: ShipmentUpdatedPayload): Promise<void> {
   if (!p.clientId) return;
   const alerts = new AlertService(tem);
-  // Late or not: judged now, on the shipment as it is (its ETA may have moved, or it arrived).
-  await applyConditionRule(tem, shipmentDelayed, t, new Date(), [p.shipmentId]);
-  if (p.statusChanged || p.reasonChanged) {
-    // The carriers of this client's goods: their exception rate moved.
-    await applyConditionRule(tem, carrierSafety, t, new Date(), await carriersOf(tem, p.clientId));
-  }
   if (EXCEPTION_STATUSES.has(p.status)) {
     const grave = p.status === 'RETURNED' || (p.reason !== null && GRAVE_REASONS.has(p.reason));
     await alerts.raise(tem, {

@@ -8,7 +8,7 @@ import { FinancingTopic } from '../financing/financing.events.js';
 import { SHIPMENT_UPDATED } from '../logistics/shipment.events.js';
 import { EXCEPTION_STATUSES } from '../logistics/tracking.js';
 import { sqlRows } from '../db/sql.js';
-import { ALERT_RULE_TOPICS, applyAlertRules, concernsAlertRules, type AlertThresholds } from './alert.rules.js';
+import { ALERT_RULE_TOPICS, applyEventRules, applyShipmentConditionRules, concernsAlertRules, type AlertThresholds } from './alert.rules.js';
 import { carriersOf } from './operational.js';
 import { AssessmentTrigger } from './risk.enums.js';
 import { RiskTopic } from './risk.events.js';
@@ -51,7 +51,8 @@ export function riskRules(thresholds: AlertThresholds): ConsumerRule[] {
       name: 'early-warning rules',
       topics: ALERT_RULE_TOPICS,
       accepts: concernsAlertRules,
-      act: (tem, e) => applyAlertRules(tem, e, thresholds),
+      act: (tem, e) => applyEventRules(tem, e, thresholds),
+      settle: (tem, events) => applyShipmentConditionRules(tem, events, thresholds),
     },
     {
       name: 're-assessment',
