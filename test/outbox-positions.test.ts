@@ -149,4 +149,18 @@ describe('outbox positions across a power of ten', () => {
     expect((await assessments(a)).n).toBe(1);
     expect((await assessments(b)).n).toBe(1);
   });
+
+  it('refuses, naming `after`, a cursor beyond what a position can hold, and goes on serving', async () => {
+    for (const text of [`${2n ** 64n}.1`, `1.${2n ** 63n}`, '99999999999999999999.99999999999999999999']) {
+      const sub = subscribe<Sub>(hub, SUB, { id: clientId || '00000000-0000-4000-8000-000000000000', after: Buffer.from(text).toString('base64url') });
+      const { error } = await sub.ended;
+      await sub.close();
+      // graphql-ws answers a subscription that cannot start with one result carrying the errors.
+      const errors = sub.received.flatMap((r) => r.errors ?? []);
+      expect(error).toBeUndefined();
+      expect(errors).toHaveLength(1);
+      expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    }
+    expect((await hub.ok<{ viewer: { name: string } }>('{ viewer { name } }')).viewer.name).toBeTruthy();
+  });
 });

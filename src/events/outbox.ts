@@ -38,6 +38,9 @@ export function comparePositions(a: Position, b: Position): number {
   return 0;
 }
 
+const MAX_XID8 = 2n ** 64n - 1n;
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 /** The opaque cursor of an event: base64url of `<txid>.<seq>`. */
 export function encodeEventCursor(p: Position): string {
   return Buffer.from(`${p.txid}.${p.seq}`).toString('base64url');
@@ -46,5 +49,8 @@ export function encodeEventCursor(p: Position): string {
 export function decodeEventCursor(cursor: string, field = 'after'): Position {
   const m = /^(\d{1,20})\.(\d{1,20})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m) throw badInput(field, 'is not a cursor this subscription returned');
-  return { txid: BigInt(m[1]!), seq: BigInt(m[2]!) };
+  const p = { txid: BigInt(m[1]!), seq: BigInt(m[2]!) };
+  // Beyond what the columns hold (xid8, bigint), the database would refuse the comparison.
+  if (p.txid > MAX_XID8 || p.seq > MAX_BIGINT) throw badInput(field, 'is not a cursor this subscription returned');
+  return p;
 }
