@@ -64,7 +64,7 @@ const dbUrl = scratch.target.url!;
 // process drains late would slow the hub's logging down) give SQL statements per push ----
 const logFile = path.join(os.tmpdir(), `bench-ingest-${process.pid}.log`);
 const logFd = fs.openSync(logFile, 'w');
-const nodeArgs = ['--import', 'tsx', ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=.cpu-prof'] : []), 'src/main.ts'];
+const nodeArgs = ['--import', 'tsx', ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(os.tmpdir(), 'scf-ingest-cpu-prof')}`] : []), 'src/main.ts'];
 const child: ChildProcess = spawn(process.execPath, nodeArgs, {
   env: {
     ...process.env,
@@ -145,6 +145,16 @@ async function inParallel(n: number, count: number, fn: (i: number) => Promise<v
   }));
 }
 
+/** CPU seconds the hub process has used (user + system), from /proc: less noisy than wall time on a shared machine. */
+function hubCpuSeconds(): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 const db = new pg.Client({ connectionString: dbUrl });
 await db.connect();
 const countEvents = async () => Number((await db.query<{ n: string }>('select count(*)::text as n from tracking_event')).rows[0]!.n);
@@ -175,6 +185,7 @@ interface Row {
   p50: number;
   p99: number;
   sql: number;
+  cpuMsPerPush: number;
   stored: number;
   acknowledged: number;
   newEventsAnswered: number;
@@ -226,6 +237,7 @@ try {
     let replays = 0;
     let replaysNoop = 0;
     let seq = 0;
+    const cpuBefore = hubCpuSeconds();
     const started = performance.now();
     const deadline = started + SECONDS * 1000;
     await Promise.all(
@@ -272,6 +284,7 @@ try {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = hubCpuSeconds() - cpuBefore;
     const stored = (await countEvents()) - storedBefore;
     const backlogAtEnd = await backlog();
     const lag = await lagMetrics();
@@ -298,6 +311,7 @@ try {
       p50: pct(50),
       p99: pct(99),
       sql,
+      cpuMsPerPush: (cpu * 1000) / (pushes + replays),
       stored,
       acknowledged,
       newEventsAnswered,
@@ -309,13 +323,13 @@ try {
     });
   }
 
-  console.log(`\n${SECONDS} s per row, concurrency ${CONCURRENCY}, ${SHIPMENTS} shipments, 1 push in ${REPLAY_EVERY} a replay\n`);
-  console.log('| events/push | accepted events/s | pushes/s | p50 ms | p99 ms | SQL/push | stored / acknowledged | non-2xx | replays stored nothing | consumer backlog at end → drained in |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |');
+  console.log(`\n${SECONDS} s per row, concurrency ${CONCURRENCY}, ${SHIPMENTS} shipments, 1 push in ${REPLAY_EVERY} a replay; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log('| events/push | accepted events/s | pushes/s | p50 ms | p99 ms | SQL/push | hub CPU ms/push | stored / acknowledged | non-2xx | replays stored nothing | consumer backlog at end → drained in |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |');
   for (const row of rows) {
     const b = Object.entries(row.backlogAtEnd).map(([name, n]) => `${name} ${n}`).join(', ') || 'no consumer';
     console.log(
-      `| ${row.eventsPerPush} | ${row.eventsPerSecond.toFixed(0)} | ${row.pushesPerSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.sql.toFixed(1)} | ` +
+      `| ${row.eventsPerPush} | ${row.eventsPerSecond.toFixed(0)} | ${row.pushesPerSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.sql.toFixed(1)} | ${row.cpuMsPerPush.toFixed(2)} | ` +
         `${row.stored} / ${row.acknowledged}${row.stored === row.acknowledged && row.newEventsAnswered === row.acknowledged ? ' ✓' : ' ✗'} | ${row.failed} | ${row.replaysNoop}/${row.replays} | ` +
         `${b} → ${row.drainSeconds === null ? 'not in 120 s' : `${row.drainSeconds.toFixed(1)} s`} |`,
     );
