@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kuaidi100PushBody } from '../src/logistics/partners/kuaidi100/kuaidi100.signature.js';
 import type { TestHub } from './helpers/hub.js';
 import { createClient, genericPush, getShipment, postWebhook, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
 
 let hub: TestHub;
 let clientId: string;
 const SECRET = 'ingest-test-secret-01';
+const SALT = 'ingest-test-salt-0001';
 
 beforeAll(async () => {
   hub = await startLogisticsHub();
@@ -13,6 +15,7 @@ beforeAll(async () => {
   await hub.hub.dispatcher.stop();
   clientId = await createClient(hub);
   await registerPartner(hub, { code: 'generic-ingest', kind: 'GENERIC', name: 'Generic', webhookSecret: SECRET });
+  await registerPartner(hub, { code: 'k100-ingest', kind: 'KUAIDI100', name: 'Kuaidi100', apiBaseUrl: 'http://127.0.0.1:9', credentials: { customer: 'c', key: 'k' }, webhookSecret: SALT });
 });
 afterAll(async () => {
   await hub?.close();
@@ -80,5 +83,21 @@ describe('POST /webhooks/:partnerCode: the cost of a push', () => {
     const after = await getShipment(hub, s.id);
     expect(after).toMatchObject({ status: 'DELIVERED', exceptionReason: null, nextPollAt: null });
     expect(after!.events).toHaveLength(3);
+  });
+
+  it('stops polling a shipment the partner stopped tracking, keeping the first stop and its reason', async () => {
+    const s = await registerShipment(hub, { partnerCode: 'k100-ingest', trackingNumber: 'YT0000000000', carrierCode: 'yuantong', clientId });
+    expect(s.nextPollAt).not.toBeNull();
+    const abort = (message: string) =>
+      kuaidi100PushBody(JSON.stringify({ status: 'abort', billstatus: 'check', message, lastResult: { message: 'ok', nu: 'YT0000000000', ischeck: '0', com: 'yuantong', status: '200', state: '0', data: [] } }), SALT);
+    const stopped = `query($id: ID!) { shipment(id: $id) { status nextPollAt trackingStoppedAt trackingStoppedReason } }`;
+    const first = await postWebhook(hub, 'k100-ingest', abort('3天查询无记录'), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(first.json).toMatchObject({ result: true });
+    const after = (await hub.ok<{ shipment: { status: string; nextPollAt: string | null; trackingStoppedAt: string | null; trackingStoppedReason: string | null } }>(stopped, { id: s.id })).shipment;
+    expect(after).toMatchObject({ status: 'PENDING', nextPollAt: null, trackingStoppedReason: '3天查询无记录' });
+    expect(after.trackingStoppedAt).not.toBeNull();
+    // A second abort changes nothing: the first stop and its reason stay.
+    expect((await postWebhook(hub, 'k100-ingest', abort('60天无变化'), { 'content-type': 'application/x-www-form-urlencoded' })).json).toMatchObject({ result: true });
+    expect((await hub.ok<{ shipment: unknown }>(stopped, { id: s.id })).shipment).toEqual(after);
   });
 });
