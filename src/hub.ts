@@ -16,7 +16,7 @@ import { OutboxDispatcher } from './events/dispatcher.js';
 import { DelinquencyJob } from './financing/delinquency.job.js';
 import type { Hub } from './graphql/context.js';
 import { getSchema } from './graphql/schema.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics } from './core/metrics.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { describeDatabaseUrl } from './logger.js';
 import { Poller } from './logistics/poller.js';

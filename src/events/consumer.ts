@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../core/metrics.js';
 import type { OutboxConsumerRegistry, ReplayableConsumer } from './consumer-registry.js';
 import { backoffMs, deliver, describeFailure, isTransientFailure, stackOf, type Failure, type RetryPolicy } from './consumer-retry.js';
 import { DeadLetterService } from './dead-letter.service.js';

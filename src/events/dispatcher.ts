@@ -5,8 +5,8 @@ import { AsyncQueue } from './async-queue.js';
 import { comparePositions, positionOf, type DomainEvent, type Position } from './outbox.js';
 import { readSettled, settledHorizon } from './outbox.sql.js';
 import { WakeLoop } from './wake-loop.js';
-import { DomainError } from '../graphql/errors.js';
-import type { Metrics } from '../http/metrics.js';
+import { DomainError } from '../core/errors.js';
+import type { Metrics } from '../core/metrics.js';
 
 const BATCH = 500;
 /** Events a subscriber may fall behind before it is dropped (it can resume with `after`). */
