@@ -67,12 +67,15 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Each test starts a real hub process (build, migrate, seed): minutes on a loaded 2-core machine. */
+const START_TIMEOUT = 150_000;
+
 describe('running the hub on the embedded database', () => {
   let first: Started;
   let adminKey = '';
   let clientCount = 0;
 
-  it('starts with no configuration, seeds the demo portfolio and says how to authenticate', async () => {
+  it('starts with no configuration, seeds the demo portfolio and says how to authenticate', { timeout: START_TIMEOUT }, async () => {
     first = await waitForListening(launch());
     const line = first.logs.find((l) => l.includes('scf-hub listening'))!;
     expect(line).toMatch(/Authorization: Bearer \$\(cat .*admin\.key\)/);
@@ -90,7 +93,7 @@ describe('running the hub on the embedded database', () => {
     expect(health.status).toBe(200);
   });
 
-  it('refuses a second hub on the same data directory with a clear message', async () => {
+  it('refuses a second hub on the same data directory with a clear message', { timeout: START_TIMEOUT }, async () => {
     const second = launch();
     expect(await second.exited).toBe(1);
     expect(second.logs.join('\n')).toMatch(/in use by another scf-hub \(pid \d+\)/);
@@ -98,7 +101,7 @@ describe('running the hub on the embedded database', () => {
     expect((await fetch(first.url.replace('/graphql', '/healthz'))).status).toBe(200);
   });
 
-  it('on SIGTERM finishes in-flight work, closes subscriptions with 1001 and exits 0', async () => {
+  it('on SIGTERM finishes in-flight work, closes subscriptions with 1001 and exits 0', { timeout: START_TIMEOUT }, async () => {
     const created = await gql<{ createApiKey: { apiKey: { id: string } } }>(
       first.url,
       adminKey,
@@ -153,7 +156,7 @@ describe('running the hub on the embedded database', () => {
     await ws.dispose();
   });
 
-  it('keeps its data across a restart and does not seed twice', async () => {
+  it('keeps its data across a restart and does not seed twice', { timeout: START_TIMEOUT }, async () => {
     const again = await waitForListening(launch());
     const data = await gql<{ clients: { totalCount: number }; apiKeys: { name: string }[] }>(
       again.url,
@@ -166,7 +169,7 @@ describe('running the hub on the embedded database', () => {
     expect(await again.exited).toBe(0);
   });
 
-  it('refuses to start on a bad configuration value, naming the variable', async () => {
+  it('refuses to start on a bad configuration value, naming the variable', { timeout: START_TIMEOUT }, async () => {
     const bad = launch({ PORT: 'eighty' });
     expect(await bad.exited).toBe(2);
     expect(bad.logs.join('\n')).toMatch(/PORT must be an integer/);
