@@ -5,12 +5,15 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { Role } from '../auth/api-key.entity.js';
 import { ApiKeyService, parseAuthorization } from '../auth/api-key.service.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context, type Hub } from '../graphql/context.js';
 import { formatError, isDomainError } from '../graphql/errors.js';
 import { limitRules, validateWithLimits } from '../graphql/limits.js';
+import { SubscriptionFanout } from '../graphql/subscription-fanout.js';
 import { migrationsApplied } from '../db/orm.js';
+import { parseSnapshot } from '../events/dispatcher.js';
 import { queriesInScope, runInQueryScope } from '../db/query-scope.js';
 import { webhookRoutes } from './webhooks.js';
 
@@ -23,6 +26,37 @@ export interface HttpServer {
   close(): Promise<void>;
   /** Marks the hub as not ready (503 on /readyz) ahead of shutdown. */
   setDraining(): void;
+  /** The shared subscription executions (for tests and gauges). */
+  fanout: SubscriptionFanout;
+}
+
+/**
+ * What of the viewer a subscription's resolution can read: the role (the `@Authorized` guards of
+ * the fields it reaches) and, for a PARTNER key, its partner (`scopeOf` in the shipment
+ * resolvers). Subscribers with equal scopes share one resolution per event.
+ */
+export function accessScope(viewer: Viewer | null): string {
+  if (!viewer) return 'anonymous';
+  return viewer.role === Role.PARTNER ? `${viewer.role}:${viewer.partnerCode ?? ''}` : viewer.role;
+}
+
+function createFanout(hub: Hub, schema: GraphQLSchema): SubscriptionFanout {
+  return new SubscriptionFanout({
+    schema,
+    dispatcher: hub.dispatcher,
+    resumeArgument: 'after',
+    maxQueue: hub.config.WS_SUBSCRIBER_QUEUE,
+    scopeOf: (context) => accessScope((context as Context).viewer),
+    sharedContext: (context, dispatcher) => createContext({ ...hub, dispatcher }, (context as Context).viewer, `ws-shared-${randomUUID()}`),
+    snapshot: async () => {
+      const rows = await hub.orm.em.fork().getConnection().execute<{ snapshot: string }[]>('select pg_current_snapshot()::text as snapshot', [], 'all');
+      return parseSnapshot(rows[0]!.snapshot);
+    },
+    onBehind: ({ queued, resumeAfter }) => {
+      hub.metrics.subscribersBehind.inc();
+      hub.log.info({ queued, resumeAfter }, 'subscriber fell behind: ended, may resume with `after`');
+    },
+  });
 }
 
 const invalidKey = () =>
@@ -131,6 +165,7 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     viewer: Viewer | null;
     operations: Set<string>;
   }
+  const fanout = createFanout(hub, schema);
   const wsState = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object): ConnectionState => {
     let s = wsState.get(extra);
@@ -148,6 +183,8 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     {
       schema,
       validate: (s, document) => validateWithLimits(s, document, rules),
+      // One resolution per event for every subscriber with the same operation, variables and scope.
+      subscribe: (args) => fanout.subscribe(args),
       onConnect: async (ctx) => {
         const viewer = await viewerFor(hub, ctx.connectionParams?.authorization);
         // Refusing here closes the socket with 4403 Forbidden before any operation runs.
@@ -217,6 +254,7 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
 
   return {
     app,
+    fanout,
     setDraining() {
       draining = true;
     },
