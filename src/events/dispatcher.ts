@@ -86,7 +86,7 @@ export class OutboxDispatcher {
   /** Starts after the newest settled event: history is for subscribers that ask with `after`. */
   async start(): Promise<void> {
     const rows = await this.query<{ txid: string; seq: string }>(
-      `select txid::text as txid, seq::text as seq from outbox_event where ${SETTLED} order by txid desc, seq desc limit 1`,
+      `select txid::text as txid, seq::text as seq from outbox_event where ${SETTLED} order by outbox_event.txid desc, outbox_event.seq desc limit 1`,
     );
     if (rows[0]) this.position = positionOf(rows[0]);
     // Commits in this process wake the dispatcher at once.
@@ -167,7 +167,7 @@ export class OutboxDispatcher {
       `select seq::text as seq, txid::text as txid, topic, aggregate_id, payload, created_at
          from outbox_event
         where (txid, seq) > (?::text::xid8, ?::bigint) ${bound} and ${SETTLED}
-        order by txid, seq
+        order by outbox_event.txid, outbox_event.seq
         limit ?`,
       params,
     );

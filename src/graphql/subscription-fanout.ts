@@ -52,10 +52,15 @@ export interface FanoutOptions {
 export const SUBSCRIBER_BEHIND = 'SUBSCRIBER_BEHIND';
 
 interface Entry {
+  /** Its place in the group's stream: 1, 2, 3… */
+  n: number;
   event: DomainEvent;
   position: Position;
   result: Promise<ExecutionResult>;
 }
+
+/** Entries a member may hold beyond `maxQueue` while they are still being resolved. */
+const HARD_CAP_EXTRA = 10_000;
 
 const isSourceError = (r: unknown): r is ExecutionResult =>
   typeof r === 'object' && r !== null && !(Symbol.asyncIterator in r);
@@ -98,6 +103,8 @@ class Group {
   readonly members = new Set<Member>();
   ready: Promise<ExecutionResult | null>;
   private tail: Promise<unknown> = Promise.resolve();
+  private dispatched = 0;
+  private resolved = 0;
   private unlisten: (() => void) | null = null;
   private source: AsyncIterator<unknown> | null = null;
   private closed = false;
@@ -143,10 +150,18 @@ class Group {
 
   private dispatch(event: DomainEvent): void {
     // One execution at a time, in commit order: the context is renewed per event.
-    const result = this.tail.then(() => this.resolve(event));
+    const n = ++this.dispatched;
+    const result = this.tail
+      .then(() => this.resolve(event))
+      .then((r) => {
+        this.resolved = n;
+        // Only results ready and not taken count against a member: a burst still being resolved is no one's fault.
+        for (const m of this.members) m.checkBacklog(n);
+        return r;
+      });
     this.tail = result;
     this.fanout.resolutions++;
-    const entry: Entry = { event, position: positionOf(event), result };
+    const entry: Entry = { n, event, position: positionOf(event), result };
     for (const m of this.members) m.offer(entry);
   }
 
@@ -232,17 +247,29 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
 
   offer(entry: Entry): void {
     if (this.mode === 'done') return;
-    if (this.buffer.length >= this.fanout.opts.maxQueue) {
-      if (this.mode === 'replay') {
-        // Still replaying a long history: stay on the private stream rather than end it.
-        this.detach();
-        return;
-      }
-      this.fallBehind();
+    // A hard cap on memory whatever the state; the bound that matters is `checkBacklog`'s.
+    if (this.buffer.length >= this.fanout.opts.maxQueue + HARD_CAP_EXTRA) {
+      this.overflow();
       return;
     }
     this.buffer.push(entry);
     this.notify();
+  }
+
+  /** Called once the group has resolved its entry `resolved`: ends the member if too many ready results wait. */
+  checkBacklog(resolved: number): void {
+    if (this.mode !== 'shared' || this.failure) return;
+    const head = this.buffer[0];
+    if (head && resolved - head.n + 1 > this.fanout.opts.maxQueue) this.overflow();
+  }
+
+  private overflow(): void {
+    if (this.mode === 'replay') {
+      // Still replaying a long history: stay on the private stream rather than end it.
+      this.detach();
+      return;
+    }
+    this.fallBehind();
   }
 
   private notify(): void {
