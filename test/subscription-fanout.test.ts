@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { comparePositions, decodeEventCursor as positionOfCursor } from '../src/events/outbox.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
 import { openStreams, subscribe, waitForStreams, type Collector } from './helpers/ws.js';
@@ -93,16 +94,15 @@ describe('subscription fan-out', () => {
     const measure = async (n: number) => {
       const subs = await openMany<ClientEv>(n, CLIENT_SUB, { filter: { clientId } });
       try {
-        const expected: string[] = [];
         const count = await statementsFor(async () => {
-          for (let i = 0; i < 3; i++) expected.push(await rename(clientId));
+          for (let i = 0; i < 3; i++) await rename(clientId);
           await Promise.all(subs.map((s) => s.take(3, 30_000)));
         });
         for (const s of subs) {
           // Each subscriber: every event once, in commit order, nothing else.
-          expect(s.received.map((r) => r.data?.clientChanged.client.name)).toEqual(expected);
-          const cursors = s.received.map((r) => r.data!.clientChanged.cursor);
-          expect(new Set(cursors).size).toBe(3);
+          const positions = s.received.map((r) => positionOfCursor(r.data!.clientChanged.cursor));
+          expect(positions).toHaveLength(3);
+          expect(positions.every((p, i) => i === 0 || comparePositions(positions[i - 1]!, p) < 0)).toBe(true);
         }
         const cursors = subs.map((s) => JSON.stringify(s.received.map((r) => r.data!.clientChanged.cursor)));
         expect(new Set(cursors).size).toBe(1);
