@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { generateKey } from '../../src/auth/api-key.service.js';
+import { usccFromNumber } from '../../src/clients/uscc.js';
 import { createScratchDatabase } from '../../src/db/scratch.js';
 
 const { values } = parseArgs({
@@ -99,10 +100,20 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 
 interface Sub {
   client: Client;
-  /** Per event name: receipt time minus occurredAt, ms. */
-  latencies: Map<string, number>;
-  names: string[];
+  /** Events received, in order: their cursor and receipt time minus `occurredAt`, ms. */
+  got: { cursor: string; ms: number }[];
 }
+
+/** The (txid, seq) of a cursor, for order checks. */
+const positionOf = (cursor: string): [bigint, bigint] => {
+  const [t, s] = Buffer.from(cursor, 'base64url').toString('utf8').split('.');
+  return [BigInt(t!), BigInt(s!)];
+};
+const before = (a: string, b: string) => {
+  const [at, as] = positionOf(a);
+  const [bt, bs] = positionOf(b);
+  return at < bt || (at === bt && as < bs);
+};
 
 const SUB = `subscription($filter: ClientChangedFilter) { clientChanged(filter: $filter) { cursor occurredAt client { id name } } }`;
 
@@ -113,7 +124,7 @@ async function openSubs(n: number, clientId: string): Promise<{ subs: Sub[]; fai
   let next = 0;
   const one = () =>
     new Promise<void>((resolve) => {
-      const sub: Sub = { latencies: new Map(), names: [], client: null as unknown as Client };
+      const sub: Sub = { got: [], client: null as unknown as Client };
       let connected = false;
       sub.client = createClient({
         url: `${base.replace('http', 'ws')}/graphql`,
@@ -138,15 +149,13 @@ async function openSubs(n: number, clientId: string): Promise<{ subs: Sub[]; fai
           },
         },
       });
-      sub.client.subscribe<{ clientChanged: { occurredAt: string; client: { name: string } } }>(
+      sub.client.subscribe<{ clientChanged: { cursor: string; occurredAt: string } }>(
         { query: SUB, variables: { filter: { clientId } } },
         {
           next: (r) => {
             const now = Date.now();
             const e = r.data?.clientChanged;
-            if (!e) return;
-            sub.names.push(e.client.name);
-            sub.latencies.set(e.client.name, now - Date.parse(e.occurredAt));
+            if (e) sub.got.push({ cursor: e.cursor, ms: now - Date.parse(e.occurredAt) });
           },
           error: () => undefined,
           complete: () => undefined,
@@ -175,18 +184,12 @@ try {
   }
   const { createClient: created } = await gql<{ createClient: { id: string } }>(
     `mutation($input: CreateClientInput!) { createClient(input: $input) { id } }`,
-    { input: { name: 'Bench client', kind: 'SUPPLIER', industry: 'RETAIL', unifiedSocialCreditCode: '91110000100000000J' } },
-  ).catch(async () =>
-    gql<{ createClient: { id: string } }>(`mutation($input: CreateClientInput!) { createClient(input: $input) { id } }`, {
-      input: { name: 'Bench client', kind: 'SUPPLIER', industry: 'RETAIL' },
-    }),
+    { input: { name: 'Bench client', kind: 'SUPPLIER', industry: 'RETAIL', unifiedSocialCreditCode: usccFromNumber(424242) } },
   );
   const clientId = created.id;
   let serial = 0;
   const rename = async () => {
-    const name = `bench ${++serial}`;
-    await gql(`mutation($input: UpdateClientInput!) { updateClient(input: $input) { id } }`, { input: { id: clientId, name } });
-    return name;
+    await gql(`mutation($input: UpdateClientInput!) { updateClient(input: $input) { id } }`, { input: { id: clientId, name: `bench ${++serial}` } });
   };
 
   const rows: string[] = [];
@@ -197,37 +200,33 @@ try {
     const connectMs = Date.now() - t0;
     const connected = subs.length - [...failures.values()].reduce((a, b) => a + b, 0);
     // A warm-up change that every subscriber must see: then all are registered.
-    const warm = await rename();
+    await rename();
     const warmDeadline = Date.now() + 120_000;
-    while (subs.filter((s) => s.latencies.has(warm)).length < connected && Date.now() < warmDeadline) await sleep(50);
-    const warmed = subs.filter((s) => s.latencies.has(warm)).length;
+    while (subs.filter((s) => s.got.length > 0).length < connected && Date.now() < warmDeadline) await sleep(50);
     await sleep(500);
+    const warmed = subs.filter((s) => s.got.length > 0);
+    const offset = new Map(warmed.map((s) => [s, s.got.length]));
     const sqlBefore = await metric('scf_db_queries_total');
-    const names: string[] = [];
     const interval = 1000 / RATE;
     for (let i = 0; i < EVENTS; i++) {
       const started = Date.now();
-      names.push(await rename());
+      await rename();
       const left = interval - (Date.now() - started);
       if (left > 0) await sleep(left);
     }
-    const expected = warmed * EVENTS;
+    const measured = (s: Sub) => s.got.slice(offset.get(s) ?? 0);
+    const expected = warmed.length * EVENTS;
     const doneDeadline = Date.now() + 60_000;
-    const deliveredNow = () => subs.reduce((a, s) => a + names.filter((x) => s.latencies.has(x)).length, 0);
+    const deliveredNow = () => warmed.reduce((a, s) => a + measured(s).length, 0);
     while (deliveredNow() < expected && Date.now() < doneDeadline) await sleep(100);
     await sleep(1000);
     const sqlAfter = await metric('scf_db_queries_total');
     const rss = rssMb();
-    const lat: number[] = [];
-    for (const s of subs) for (const x of names) if (s.latencies.has(x)) lat.push(s.latencies.get(x)!);
-    lat.sort((a, b) => a - b);
-    const dupOrOutOfOrder = subs.filter((s) => {
-      const got = s.names.filter((x) => names.includes(x));
-      return got.length !== new Set(got).size || got.some((x, i) => i > 0 && names.indexOf(x) < names.indexOf(got[i - 1]!));
-    }).length;
+    const lat = warmed.flatMap((s) => measured(s).map((e) => e.ms)).sort((a, b) => a - b);
+    const dupOrOutOfOrder = warmed.filter((s) => measured(s).some((e, i, all) => i > 0 && !before(all[i - 1]!.cursor, e.cursor))).length;
     const failText = failures.size ? [...failures].map(([k, v]) => `${v}× ${k}`).join('; ') : '0';
     rows.push(
-      [n, `${connected} (${connectMs} ms)`, failText, `${lat.length}/${n * EVENTS}${dupOrOutOfOrder ? ` (${dupOrOutOfOrder} out of order/dup)` : ''}`, pct(lat, 50), pct(lat, 99), lat.at(-1) ?? NaN, ((sqlAfter - sqlBefore) / EVENTS).toFixed(1), rss.toFixed(0)]
+      [n, `${connected} (${connectMs} ms)`, failText, `${deliveredNow()}/${n * EVENTS}${dupOrOutOfOrder ? ` (${dupOrOutOfOrder} out of order/dup)` : ''}`, pct(lat, 50), pct(lat, 99), lat.at(-1) ?? NaN, ((sqlAfter - sqlBefore) / EVENTS).toFixed(1), rss.toFixed(0)]
         .map(String)
         .join(' | '),
     );
