@@ -13,7 +13,9 @@ try {
       : { url: config.DATABASE_URL!, poolSize: 1 },
   );
   try {
-    const applied = await migrate(orm);
+    // On a shared PostgreSQL the same advisory lock as the hubs take: a migrate run next to
+    // starting hubs applies each migration once.
+    const applied = await migrate(orm, config.DATABASE_URL);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
   } finally {
     await orm.close(true);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { ApiKey, Role } from './auth/api-key.entity.js';
@@ -10,6 +11,7 @@ import { initOrm, migrate, type DatabaseTarget } from './db/orm.js';
 import { instrumentQueries } from './db/query-scope.js';
 import { OutboxConsumerRegistry } from './events/consumer-registry.js';
 import { DeadLetterService } from './events/dead-letter.service.js';
+import { DurableConsumer } from './events/consumer.js';
 import { OutboxDispatcher } from './events/dispatcher.js';
 import { DelinquencyJob } from './financing/delinquency.job.js';
 import type { Hub } from './graphql/context.js';
@@ -20,7 +22,7 @@ import { describeDatabaseUrl } from './logger.js';
 import { Poller } from './logistics/poller.js';
 import { createLogisticsRuntime } from './logistics/runtime.js';
 import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
-import { RiskReaction, riskRetryPolicy } from './risk/risk.reaction.js';
+import { RISK_CONSUMER, riskRetryPolicy, riskRules } from './risk/risk.reactions.js';
 import { RiskScanJob } from './risk/risk-scan.job.js';
 import { alertThresholds } from './risk/alert.rules.js';
 
@@ -94,12 +96,16 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const logistics = createLogisticsRuntime(orm, metrics, secrets);
     const hub: Hub = { config, orm, log, metrics, dispatcher, logistics, consumers };
     await dispatcher.start();
-    // Re-assessment and early-warning rules. They resume from their persisted outbox position:
-    // what changed while no hub ran is acted on now.
-    const riskReactions = new RiskReaction(orm, dispatcher, log.child({ component: 'risk' }), alertThresholds(config), {
+    // Re-assessment and early-warning rules, on the one durable consumer. They resume from their
+    // persisted outbox position: what changed while no hub ran is acted on now.
+    const riskReactions = new DurableConsumer(orm, dispatcher, {
+      name: RISK_CONSUMER,
+      rules: riskRules(alertThresholds(config)),
       retry: riskRetryPolicy(config),
+      log: log.child({ component: 'risk' }),
+      pollMs: config.OUTBOX_POLL_MS,
       metrics,
-      consumers,
+      registry: consumers,
     });
     await riskReactions.start();
     const delinquency = config.DELINQUENCY_SCAN_ENABLED
@@ -165,23 +171,26 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
   }
 }
 
+/** Not revoked and not expired. */
+const workingKey = () => ({ revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] });
+
 /**
  * ADMIN_API_KEY, when set, exists as an ADMIN key. An embedded hub with no live ADMIN key
  * generates one and keeps it in `<DATA_DIR>/admin.key` (mode 600), so that a newcomer can
  * authenticate; the key itself is never logged.
  */
 async function bootstrapAdmin(orm: MikroORM, config: Config, log: Logger, embedded: boolean): Promise<string | null> {
-  const em = orm.em.fork();
   if (config.ADMIN_API_KEY) {
-    await new ApiKeyService(em).ensureAdminKey(config.ADMIN_API_KEY);
+    await ensureConfiguredAdmin(orm, config.ADMIN_API_KEY);
     return null;
   }
+  const em = orm.em.fork();
   const file = path.join(config.dataDir, 'admin.key');
   if (fs.existsSync(file)) {
     const key = fs.readFileSync(file, 'utf8').trim();
-    if (await em.count(ApiKey, { keyHash: hashKey(key), revokedAt: null, role: Role.ADMIN })) return file;
+    if (await em.count(ApiKey, { keyHash: hashKey(key), role: Role.ADMIN, ...workingKey() })) return file;
   }
-  if (await em.count(ApiKey, { role: Role.ADMIN, revokedAt: null })) return null;
+  if (await em.count(ApiKey, { role: Role.ADMIN, ...workingKey() })) return null;
   if (!embedded) {
     log.warn('no ADMIN API key exists: set ADMIN_API_KEY to create one');
     return null;
@@ -191,4 +200,18 @@ async function bootstrapAdmin(orm: MikroORM, config: Config, log: Logger, embedd
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.writeFileSync(file, key + '\n', { mode: 0o600 });
   return file;
+}
+
+/**
+ * The `ADMIN` key of `ADMIN_API_KEY` exists afterwards. Hubs that start together on one database
+ * race to create it (both look, neither finds it, both insert): the loser of the unique key finds
+ * it on a second look, instead of failing its start-up.
+ */
+export async function ensureConfiguredAdmin(orm: MikroORM, key: string): Promise<void> {
+  try {
+    await new ApiKeyService(orm.em.fork()).ensureAdminKey(key);
+  } catch (err) {
+    if (!(err instanceof UniqueConstraintViolationException)) throw err;
+    await new ApiKeyService(orm.em.fork()).ensureAdminKey(key);
+  }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RISK_CONSUMER } from '../src/risk/risk.reaction.js';
+import { RISK_CONSUMER } from '../src/risk/risk.reactions.js';
 import { Role, startTestHub, type TestHub } from './helpers/hub.js';
 import { createClient, sql } from './helpers/logistics.js';
 import { healthyStatement, waitFor } from './helpers/risk.js';

@@ -111,4 +111,27 @@ describe('Poller', () => {
     await poller(fake, 'hub-c').runOnce();
     expect(polled).not.toContain('LEASED-ELSEWHERE');
   });
+  it('hands back the shipments it claimed but had not started when it is stopped', async () => {
+    for (let i = 0; i < 4; i++) await registerShipment(hub, { partnerCode: 'fake', trackingNumber: `STOP-${i}`, clientId });
+    await sql(hub, `update shipment set next_poll_at = now() - interval '1 second' where tracking_number like 'STOP-%'`);
+    let started!: () => void;
+    const firstPull = new Promise<void>((r) => (started = r));
+    const fake = {
+      // Blocks until the poller is stopped, as a slow partner call would.
+      async pull(_p: unknown, _s: unknown, signal: AbortSignal): Promise<PullResult> {
+        started();
+        await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r())));
+        return { outcome: 'failed', message: 'cancelled' };
+      },
+    } as unknown as PartnerClients;
+    const p = new Poller(hub.orm, log, fake, hub.hub.logistics.secrets, { instanceId: 'hub-stop', batchSize: 20, concurrency: 1, leaseSeconds: 60, tickMs: 60_000 });
+    const run = p.runOnce();
+    await firstPull;
+    const [claimed] = await sql<{ n: string }>(hub, `select count(*)::text as n from shipment where leased_by = 'hub-stop'`);
+    expect(Number(claimed!.n)).toBeGreaterThanOrEqual(4);
+    await p.stop();
+    await run;
+    // The one in flight and the ones never started: none left leased to the stopped poller.
+    expect(await sql(hub, `select id from shipment where leased_by = 'hub-stop'`)).toEqual([]);
+  });
 });

@@ -164,6 +164,31 @@ describe('POST /webhooks/:partnerCode', () => {
     expect((await counts()).events).toBe(events);
   });
 
+  it('applies concurrent overlapping pushes of one shipment once each: every event stored once, the newest status kept', async () => {
+    const s = await registerShipment(hub, { partnerCode: 'generic-sim', trackingNumber: 'GX-RACE-1', clientId });
+    const before = await counts();
+    const shared = { id: 'race-shared', occurredAt: '2026-03-01T08:00:00+08:00', status: 'PICKED_UP' };
+    const pushes = Array.from({ length: 12 }, (_, i) =>
+      genericPush(C.generic.secret, {
+        trackingNumber: 'GX-RACE-1',
+        events: [shared, { id: `race-${i}`, occurredAt: `2026-03-01T${String(10 + i).padStart(2, '0')}:00:00+08:00`, status: i === 11 ? 'OUT_FOR_DELIVERY' : 'IN_TRANSIT' }],
+      }),
+    );
+    const answers = await Promise.all(pushes.map((p) => postWebhook(hub, 'generic-sim', p.body, p.headers)));
+    expect(answers.map((a) => a.status)).toEqual(pushes.map(() => 200));
+    const told = answers.map((a) => a.json as { newEvents: number; duplicates: number });
+    expect(told.reduce((n, a) => n + a.newEvents, 0)).toBe(13);
+    expect(told.reduce((n, a) => n + a.duplicates, 0)).toBe(11);
+    const now = await counts();
+    expect(now.events - before.events).toBe(13);
+    // Every push added an event of its own: each published one change.
+    expect(now.outbox - before.outbox).toBe(12);
+    expect(now.inbox - before.inbox).toBe(12);
+    const after = await getShipment(hub, s.id);
+    expect(after!.status).toBe('OUT_FOR_DELIVERY');
+    expect(after!.events).toHaveLength(13);
+  });
+
   it('leaves the GraphQL route parsing JSON as before', async () => {
     expect((await hub.ok<{ viewer: { role: string } }>('{ viewer { role } }')).viewer.role).toBe('ADMIN');
   });

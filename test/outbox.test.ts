@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendEvent, encodeEventCursor, positionOf, decodeEventCursor, type DomainEvent } from '../src/events/outbox.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
+import { TEST_TOPIC } from './helpers/test-topic.js';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -11,7 +13,7 @@ afterAll(async () => {
   await hub?.close();
 });
 
-const TOPIC = 'test.event';
+const TOPIC = TEST_TOPIC;
 
 /** Reads `n` events from a fresh stream (after `after`), failing after `ms`. */
 async function collect(after: string | null, n: number, ms = 5000, prefix = ''): Promise<DomainEvent[]> {
@@ -77,7 +79,7 @@ describe('outbox dispatcher', () => {
     await hub.orm.em
       .fork()
       .transactional(async (em: EntityManager) => {
-        appendEvent(em, TOPIC, 'rolled-back', {});
+        appendEvent(em, TOPIC, 'rolled-back', { id: 'rolled-back' });
         await em.flush();
         throw new Error('abort');
       })
@@ -108,11 +110,11 @@ describe('outbox dispatcher', () => {
         await em.getConnection().execute('select pg_current_xact_id()', [], 'all', em.getTransactionContext());
         bStarted();
         await bMayWrite;
-        appendEvent(em, TOPIC, 'late-B', {});
+        appendEvent(em, TOPIC, 'late-B', { id: 'late-B' });
       });
       await bHasXid;
       const a = hub.orm.em.fork().transactional(async (em: EntityManager) => {
-        appendEvent(em, TOPIC, 'late-A', {});
+        appendEvent(em, TOPIC, 'late-A', { id: 'late-A' });
         await em.flush();
         aWrote();
         await aHolds;
@@ -173,3 +175,60 @@ describe('a live subscriber without a cursor', () => {
     },
   );
 });
+
+describe('the LISTEN connection', () => {
+  it.skipIf(!process.env.DATABASE_URL)(
+    'is opened again when it is lost, so that other processes’ commits wake the hub at once again (PostgreSQL)',
+    async () => {
+      // A poll so slow that only NOTIFY can deliver within the test's waits.
+      const slow = await startTestHub({ OUTBOX_POLL_MS: 120_000 });
+      const dbName = (await slow.orm.em.fork().getConnection().execute<{ db: string }[]>('select current_database() as db'))[0]!.db;
+      const base = new URL(process.env.DATABASE_URL!);
+      base.pathname = `/${dbName}`;
+      const other = new pg.Client({ connectionString: base.toString() });
+      try {
+        await other.connect();
+        // Another process's commit: a plain insert on a connection of its own (no local wake).
+        const insertElsewhere = (id: string) =>
+          other.query(`insert into outbox_event (topic, aggregate_id, payload) values ($1, $2, $3::jsonb)`, [TEST_TOPIC, id, JSON.stringify({ id })]);
+        // The stream takes its snapshot on the first next(): asked for before the insert.
+        const read = (prefix: string) => {
+          const stream = slow.hub.dispatcher.stream((e) => e.aggregateId.startsWith(prefix), null);
+          const first = stream.next();
+          return { next: () => first, close: () => void stream.return?.(undefined) };
+        };
+        const first = read('notify-1');
+        await new Promise((r) => setTimeout(r, 200));
+        await insertElsewhere('notify-1');
+        expect((await first.next()).value?.aggregateId).toBe('notify-1');
+        first.close();
+
+        const killed = await other.query<{ n: number }>(
+          `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and query ilike 'LISTEN scf_outbox%' and pid <> pg_backend_pid()`,
+          [dbName],
+        );
+        expect(killed.rows[0]!.n).toBe(1);
+        // Back within its first backoff (half a second), listening again.
+        await waitForListener(other, dbName);
+        const second = read('notify-2');
+        await new Promise((r) => setTimeout(r, 200));
+        await insertElsewhere('notify-2');
+        expect((await second.next()).value?.aggregateId).toBe('notify-2');
+        second.close();
+      } finally {
+        await other.end().catch(() => undefined);
+        await slow.close();
+      }
+    },
+  );
+});
+
+async function waitForListener(c: pg.Client, db: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const r = await c.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike 'LISTEN scf_outbox%'`, [db]);
+    if (r.rows[0]!.n > 0) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('the hub did not LISTEN again within 10 s');
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, businessDate } from '../src/financing/financing.rules.js';
-import { RiskReaction } from '../src/risk/risk.reaction.js';
+import { DurableConsumer } from '../src/events/consumer.js';
+import { RISK_CONSUMER, riskRetryPolicy, riskRules } from '../src/risk/risk.reactions.js';
 import { DEFAULT_ALERT_THRESHOLDS } from '../src/risk/alert.rules.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient as createTestClient, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
@@ -178,7 +179,7 @@ describe('assessClientRisk', () => {
       [id],
     );
     // A second consumer (another hub, or this one after a restart replaying it) skips it.
-    const again = new RiskReaction(hub.orm, hub.hub.dispatcher, hub.hub.log, DEFAULT_ALERT_THRESHOLDS);
+    const again = new DurableConsumer(hub.orm, hub.hub.dispatcher, { name: RISK_CONSUMER, rules: riskRules(DEFAULT_ALERT_THRESHOLDS), retry: riskRetryPolicy(), log: hub.hub.log });
     const acted = await again.handle({ seq: row!.seq, txid: row!.txid, topic: row!.topic, aggregateId: row!.aggregate_id, payload: row!.payload, createdAt: new Date(row!.created_at) });
     expect(acted).toBe(false);
     expect((await riskOf(id)).client.riskAssessments).toHaveLength(1);

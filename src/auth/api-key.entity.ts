@@ -47,6 +47,10 @@ export class ApiKey {
   @Property({ type: 'datetime', nullable: true })
   revokedAt?: Date | null;
 
+  @Field(() => Date, { nullable: true, description: 'When the key stops working; null: it does not expire' })
+  @Property({ type: 'datetime', nullable: true })
+  expiresAt?: Date | null;
+
   @Property({ type: 'uuid', nullable: true })
   createdById?: string | null;
 }

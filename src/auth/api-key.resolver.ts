@@ -29,6 +29,13 @@ export class CreateApiKeyInput {
 
   @Field(() => String, { nullable: true, description: 'Required for PARTNER keys: the partner they act for' })
   partnerCode?: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the key stops working: in the future and at most 5 years ahead. Left out, the key works until revoked. Open WebSockets of the key are closed when it expires.',
+  })
+  expiresAt?: Date | null;
 }
 
 @ObjectType()

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, Role } from './api-key.entity.js';
+import { recordApiKeyRevoked } from './api-key.events.js';
 import type { Viewer } from './viewer.js';
 import { badInput, notFound } from '../graphql/errors.js';
 
@@ -23,6 +24,25 @@ export function parseAuthorization(header: unknown): string | null {
   return match ? match[1]! : '';
 }
 
+/** Keys may be given an expiry at most this many years ahead: anything later is a typo, not a policy. */
+export const MAX_KEY_LIFETIME_YEARS = 5;
+
+/**
+ * What a presented key amounts to. `invalid` covers both an unknown and a malformed key, so that
+ * the answer never tells which keys exist; `revoked` and `expired` are only ever said to someone
+ * holding the whole (256-bit) key.
+ */
+export type KeyCheck =
+  | { status: 'live'; viewer: Viewer; expiresAt: Date | null }
+  | { status: 'missing' | 'invalid' | 'revoked' | 'expired' };
+
+/** Whether a key row with these dates works at `now`. */
+export function keyStatus(key: { revokedAt?: Date | null; expiresAt?: Date | null }, now = new Date()): 'live' | 'revoked' | 'expired' {
+  if (key.revokedAt) return 'revoked';
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'live';
+}
+
 export function toViewer(key: ApiKey): Viewer {
   return { id: key.id, name: key.name, role: key.role, partnerCode: key.partnerCode ?? null };
 }
@@ -30,18 +50,35 @@ export function toViewer(key: ApiKey): Viewer {
 export class ApiKeyService {
   constructor(private readonly em: EntityManager) {}
 
-  /** The live key with this plain value, or null. */
+  /** The live (not revoked, not expired) key with this plain value, or null. */
   async authenticate(plain: string): Promise<Viewer | null> {
+    const result = await this.check(plain);
+    return result.status === 'live' ? result.viewer : null;
+  }
+
+  /** What the `Authorization` header (`Bearer <key>`) or WebSocket `authorization` parameter amounts to. */
+  async checkAuthorization(header: unknown): Promise<KeyCheck> {
+    const plain = parseAuthorization(header);
+    if (plain === null) return { status: 'missing' };
+    if (plain === '') return { status: 'invalid' };
+    return this.check(plain);
+  }
+
+  /** What a plain key amounts to: live (with its viewer), revoked, expired, or invalid. */
+  async check(plain: string): Promise<KeyCheck> {
     const hash = hashKey(plain);
-    const key = await this.em.findOne(ApiKey, { keyHash: hash, revokedAt: null });
+    const key = await this.em.findOne(ApiKey, { keyHash: hash });
     // The lookup is by hash; the comparison below is belt and braces against a lax index match.
-    if (!key || !timingSafeEqual(Buffer.from(key.keyHash, 'hex'), Buffer.from(hash, 'hex'))) return null;
-    return toViewer(key);
+    if (!key || !timingSafeEqual(Buffer.from(key.keyHash, 'hex'), Buffer.from(hash, 'hex'))) return { status: 'invalid' };
+    const status = keyStatus(key);
+    if (status !== 'live') return { status };
+    return { status, viewer: toViewer(key), expiresAt: key.expiresAt ?? null };
   }
 
   async create(
-    input: { name: string; role: Role; partnerCode?: string | null },
+    input: { name: string; role: Role; partnerCode?: string | null; expiresAt?: Date | null },
     createdBy: Viewer | null,
+    now = new Date(),
   ): Promise<{ key: string; apiKey: ApiKey }> {
     const name = input.name.trim();
     if (!name) throw badInput('input.name', 'must not be empty');
@@ -53,11 +90,22 @@ export class ApiKeyService {
     if (input.role !== Role.PARTNER && partnerCode) {
       throw badInput('input.partnerCode', 'is only for PARTNER keys');
     }
+    const expiresAt = input.expiresAt ?? null;
+    if (expiresAt) {
+      if (Number.isNaN(expiresAt.getTime())) throw badInput('input.expiresAt', 'is not a valid date-time');
+      if (expiresAt.getTime() <= now.getTime()) throw badInput('input.expiresAt', 'must be in the future');
+      const latest = new Date(now);
+      latest.setUTCFullYear(latest.getUTCFullYear() + MAX_KEY_LIFETIME_YEARS);
+      if (expiresAt.getTime() > latest.getTime()) {
+        throw badInput('input.expiresAt', `must be at most ${MAX_KEY_LIFETIME_YEARS} years ahead (leave it out for a key that does not expire)`);
+      }
+    }
     const key = generateKey();
     const apiKey = Object.assign(new ApiKey(), {
       name,
       role: input.role,
       partnerCode,
+      expiresAt,
       keyHash: hashKey(key),
       prefix: key.slice(0, 10),
       createdById: createdBy?.id ?? null,
@@ -66,11 +114,16 @@ export class ApiKeyService {
     return { key, apiKey };
   }
 
+  /**
+   * Revokes the key. The `api_key.revoked` event commits in the same transaction, so every hub
+   * sharing the database closes the key's open sockets as soon as its dispatcher reads it.
+   */
   async revoke(id: string): Promise<ApiKey> {
     const key = await this.em.findOne(ApiKey, { id });
     if (!key) throw notFound('ApiKey', id);
     if (!key.revokedAt) {
       key.revokedAt = new Date();
+      recordApiKeyRevoked(this.em, { apiKeyId: key.id, reason: 'revoked' });
       await this.em.flush();
     }
     return key;
@@ -83,6 +136,8 @@ export class ApiKeyService {
     if (existing) {
       existing.role = Role.ADMIN;
       existing.revokedAt = null;
+      // The bootstrap key lives as long as ADMIN_API_KEY names it.
+      existing.expiresAt = null;
       existing.partnerCode = null;
     } else {
       this.em.persist(

@@ -4,6 +4,7 @@ import { CLIENT_CHANGED, ClientChange, parseClientChangedPayload } from './clien
 import { READERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
 import { notFound } from '../graphql/errors.js';
+import { isEvent } from '../events/catalogue.js';
 import { decodeEventCursor, encodeEventCursor, positionOf, type DomainEvent } from '../events/outbox.js';
 
 @InputType()
@@ -45,7 +46,7 @@ interface ClientChangedArgs {
 function clientChangedStream({ args, context }: SubscribeResolverData<unknown, ClientChangedArgs, Context>): AsyncIterable<DomainEvent> {
   const clientId = args.filter?.clientId?.toLowerCase() ?? null;
   const after = args.after ? decodeEventCursor(args.after) : null;
-  return context.hub.dispatcher.stream((e) => e.topic === CLIENT_CHANGED && (!clientId || e.aggregateId === clientId), after);
+  return context.hub.dispatcher.stream((e) => isEvent(e, CLIENT_CHANGED) && (!clientId || e.aggregateId === clientId), after);
 }
 
 @Resolver()
@@ -65,7 +66,7 @@ export class ClientChangedResolver {
     ctx.renew();
     const client = await ctx.loaders.clients.byId.load(event.aggregateId);
     if (!client) throw notFound('Client', event.aggregateId);
-    const { change, fields, subjectId, reason } = parseClientChangedPayload(event.payload);
+    const { change, fields, subjectId, reason } = parseClientChangedPayload(event);
     return {
       cursor: encodeEventCursor(positionOf(event)),
       change,

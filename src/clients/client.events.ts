@@ -1,9 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { registerEnumType } from 'type-graphql';
-import { appendEvent } from '../events/outbox.js';
-
-/** The outbox topic of every change to a client or to what hangs off it. */
-export const CLIENT_CHANGED = 'client.changed';
+import { defineTopic, payloadOf, read } from '../events/catalogue.js';
+import { appendEvent, type DomainEvent } from '../events/outbox.js';
 
 /** What happened to a client; carried by `clientChanged` events. */
 export enum ClientChange {
@@ -23,8 +21,6 @@ export enum ClientChange {
 }
 registerEnumType(ClientChange, { name: 'ClientChange', description: 'What a clientChanged event reports' });
 
-const CHANGES = new Set<string>(Object.values(ClientChange));
-
 export interface ClientChangedPayload {
   clientId: string;
   change: ClientChange;
@@ -36,28 +32,51 @@ export interface ClientChangedPayload {
   reason?: string;
 }
 
-/**
- * Appends a `client.changed` event to the caller's unit of work. Call it with the transaction's
- * EntityManager so the event commits (or rolls back) with the change.
- */
-export function recordClientChange(em: EntityManager, payload: ClientChangedPayload): void {
-  const body: Record<string, unknown> = { clientId: payload.clientId, change: payload.change };
-  if (payload.fields?.length) body.fields = payload.fields;
-  if (payload.subjectId) body.subjectId = payload.subjectId;
-  if (payload.reason) body.reason = payload.reason;
-  appendEvent(em, CLIENT_CHANGED, payload.clientId, body);
+declare module '../events/catalogue.js' {
+  interface EventCatalogue {
+    /** Every change to a client or to what hangs off it. Aggregate: the client. */
+    'client.changed': ClientChangedPayload;
+  }
 }
 
-/** Reads an outbox payload back; tolerant of events written by older code. */
-export function parseClientChangedPayload(payload: Record<string, unknown>): {
+const CHANGE_VALUES = Object.values(ClientChange);
+
+/** The outbox topic of every change to a client or to what hangs off it. */
+export const CLIENT_CHANGED = defineTopic('client.changed', (raw) => {
+  const fields = read.strings(raw, 'fields');
+  const subjectId = read.strOrNull(raw, 'subjectId');
+  const reason = read.strOrNull(raw, 'reason');
+  return {
+    clientId: read.str(raw, 'clientId'),
+    // Events written by older code without a change read as UPDATED.
+    change: read.oneOf(raw, 'change', CHANGE_VALUES, ClientChange.UPDATED),
+    ...(fields.length ? { fields } : {}),
+    ...(subjectId ? { subjectId } : {}),
+    ...(reason ? { reason } : {}),
+  };
+});
+
+/**
+ * Appends a `client.changed` event to the caller's unit of work. Call it with the transaction's
+ * EntityManager so the event commits (or rolls back) with the change. Empty parts are left out.
+ */
+export function recordClientChange(em: EntityManager, payload: ClientChangedPayload): void {
+  appendEvent(em, CLIENT_CHANGED, payload.clientId, {
+    clientId: payload.clientId,
+    change: payload.change,
+    ...(payload.fields?.length ? { fields: payload.fields } : {}),
+    ...(payload.subjectId ? { subjectId: payload.subjectId } : {}),
+    ...(payload.reason ? { reason: payload.reason } : {}),
+  });
+}
+
+/** A `client.changed` event's payload, with its optional parts filled in. */
+export function parseClientChangedPayload(e: Pick<DomainEvent, 'topic' | 'payload'>): {
   change: ClientChange;
   fields: string[];
   subjectId: string | null;
   reason: string | null;
 } {
-  const change = typeof payload.change === 'string' && CHANGES.has(payload.change) ? (payload.change as ClientChange) : ClientChange.UPDATED;
-  const fields = Array.isArray(payload.fields) ? payload.fields.filter((f): f is string => typeof f === 'string') : [];
-  const subjectId = typeof payload.subjectId === 'string' ? payload.subjectId : null;
-  const reason = typeof payload.reason === 'string' ? payload.reason : null;
-  return { change, fields, subjectId, reason };
+  const p = payloadOf(e, CLIENT_CHANGED);
+  return { change: p.change, fields: p.fields ?? [], subjectId: p.subjectId ?? null, reason: p.reason ?? null };
 }

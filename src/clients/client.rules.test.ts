@@ -2,7 +2,7 @@ import { parse, type FragmentDefinitionNode, type GraphQLResolveInfo, type Opera
 import { describe, expect, it } from 'vitest';
 import { Client } from './client.entity.js';
 import { ClientStatus } from './client.enums.js';
-import { ClientChange, parseClientChangedPayload } from './client.events.js';
+import { CLIENT_CHANGED, ClientChange, parseClientChangedPayload } from './client.events.js';
 import { assertStatusTransition, escapeLike } from './client.service.js';
 import { idArg, normaliseUscc } from './client.validation.js';
 import { selectsField } from '../graphql/selection.js';
@@ -72,7 +72,7 @@ describe('idArg', () => {
 
 describe('parseClientChangedPayload', () => {
   it('reads what recordClientChange wrote', () => {
-    expect(parseClientChangedPayload({ clientId: 'x', change: 'STATUS_CHANGED', fields: ['status'], subjectId: 's' })).toEqual({
+    expect(parseClientChangedPayload({ topic: CLIENT_CHANGED, payload: { clientId: 'x', change: 'STATUS_CHANGED', fields: ['status'], subjectId: 's' } })).toEqual({
       change: ClientChange.STATUS_CHANGED,
       fields: ['status'],
       subjectId: 's',
@@ -80,8 +80,12 @@ describe('parseClientChangedPayload', () => {
     });
   });
 
+  it('refuses to read an event of another topic as a client change', () => {
+    expect(() => parseClientChangedPayload({ topic: 'shipment.updated', payload: {} })).toThrow(/shipment.updated event read as client.changed/);
+  });
+
   it('falls back to UPDATED for an unknown change and ignores junk fields', () => {
-    expect(parseClientChangedPayload({ change: 'EXPLODED', fields: [1, 'name'] })).toEqual({
+    expect(parseClientChangedPayload({ topic: CLIENT_CHANGED, payload: { change: 'EXPLODED', fields: [1, 'name'] } })).toEqual({
       change: ClientChange.UPDATED,
       fields: ['name'],
       subjectId: null,

@@ -3,29 +3,13 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { AsyncQueue } from './async-queue.js';
 import { comparePositions, positionOf, type DomainEvent, type Position } from './outbox.js';
+import { readSettled, settledHorizon } from './outbox.sql.js';
 import { DomainError } from '../graphql/errors.js';
 import type { Metrics } from '../http/metrics.js';
 
 const BATCH = 500;
 /** Events a subscriber may fall behind before it is dropped (it can resume with `after`). */
 const SUBSCRIBER_BUFFER = 10_000;
-
-interface Row {
-  seq: string;
-  txid: string;
-  topic: string;
-  aggregate_id: string;
-  payload: Record<string, unknown>;
-  created_at: Date | string;
-}
-
-/**
- * Only rows whose writing transaction is older than every transaction still in progress are
- * read, in (txid, seq) order. A transaction that has not committed yet therefore always sorts
- * after everything delivered so far: late commits are held back, never skipped. Read-only
- * transactions have no txid and do not hold delivery back; a long-running writing one does.
- */
-const SETTLED = `txid < pg_snapshot_xmin(pg_current_snapshot())`;
 
 /** A `pg_snapshot`: transactions below `xmin` are finished, from `xmax` on not yet started, `xip` in progress. */
 export interface Snapshot {
@@ -49,16 +33,6 @@ export function committedIn(snapshot: Snapshot, txid: bigint): boolean {
   return txid < snapshot.xmin || (txid < snapshot.xmax && !snapshot.xip.has(txid));
 }
 
-const toEvent = (r: Row): DomainEvent => ({
-  seq: r.seq,
-  txid: r.txid,
-  topic: r.topic,
-  aggregateId: r.aggregate_id,
-  payload: r.payload,
-  // The ORM's driver hands timestamps back as strings.
-  createdAt: new Date(r.created_at),
-});
-
 export type EventListener = (event: DomainEvent) => void;
 
 /**
@@ -76,6 +50,7 @@ export class OutboxDispatcher {
   private again = false;
   private stopped = false;
   private listenClient: pg.Client | null = null;
+  private everListened = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -85,27 +60,63 @@ export class OutboxDispatcher {
 
   /** Starts after the newest settled event: history is for subscribers that ask with `after`. */
   async start(): Promise<void> {
-    const rows = await this.query<{ txid: string; seq: string }>(
-      `select txid::text as txid, seq::text as seq from outbox_event where ${SETTLED} order by outbox_event.txid desc, outbox_event.seq desc limit 1`,
-    );
-    if (rows[0]) this.position = positionOf(rows[0]);
+    this.position = await settledHorizon(this.orm.em.fork());
     // Commits in this process wake the dispatcher at once.
     this.orm.em.getEventManager().registerSubscriber({ afterTransactionCommit: () => this.wake() });
     if (this.opts.listenUrl) await this.listen(this.opts.listenUrl);
     this.schedule();
   }
 
-  /** Commits in other hub instances wake this one through NOTIFY (see the outbox trigger). */
-  private async listen(url: string): Promise<void> {
+  /**
+   * Commits in other hub instances wake this one through NOTIFY (see the outbox trigger). A lost
+   * LISTEN connection is opened again with backoff; meanwhile the poll delivers, up to
+   * `pollMs` late. A wake on reconnecting catches up on what was notified while it was away.
+   */
+  private async listen(url: string, attempt = 0): Promise<void> {
     const client = new pg.Client({ connectionString: url });
+    let lost = false;
+    let connected = false;
+    const onLost = (why: string) => {
+      if (lost) return;
+      lost = true;
+      if (this.listenClient === client) this.listenClient = null;
+      void client.end().catch(() => undefined);
+      if (this.stopped) return;
+      // A connection that worked starts the backoff afresh.
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(connected ? 0 : attempt, 6));
+      this.log.warn({ error: why, retryInMs: delay }, 'outbox LISTEN connection lost; polling until it is back');
+      const t = setTimeout(() => {
+        if (!this.stopped) void this.listen(url, connected ? 1 : attempt + 1).catch(() => undefined);
+      }, delay);
+      t.unref();
+    };
     client.on('notification', () => this.wake());
-    client.on('error', (err) => {
-      this.log.warn({ err: err.message }, 'outbox LISTEN connection lost; polling only');
-      this.listenClient = null;
-    });
-    await client.connect();
-    await client.query('LISTEN scf_outbox');
+    client.on('error', (err) => onLost(err.message));
+    client.on('end', () => onLost('connection ended'));
+    try {
+      await client.connect();
+      await client.query('LISTEN scf_outbox');
+    } catch (err) {
+      // The first connection at start-up must work (the caller fails); later ones retry.
+      if (attempt === 0 && !this.listenClient && !this.everListened) {
+        lost = true;
+        await client.end().catch(() => undefined);
+        throw err;
+      }
+      onLost((err as Error).message);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    connected = true;
+    this.everListened = true;
     this.listenClient = client;
+    if (attempt > 0) {
+      this.log.info('outbox LISTEN connection back');
+      this.wake();
+    }
   }
 
   private schedule(): void {
@@ -138,8 +149,7 @@ export class OutboxDispatcher {
   private async drain(): Promise<void> {
     for (;;) {
       const rows = await this.readAfter(this.position, BATCH);
-      for (const row of rows) {
-        const event = toEvent(row);
+      for (const event of rows) {
         this.position = positionOf(event);
         this.opts.metrics?.outboxLag.set((Date.now() - event.createdAt.getTime()) / 1000);
         this.opts.metrics?.outboxDelivered.inc({ topic: event.topic });
@@ -155,22 +165,8 @@ export class OutboxDispatcher {
     }
   }
 
-  private readAfter(after: Position, limit: number, upTo?: Position): Promise<Row[]> {
-    const params: unknown[] = [after.txid.toString(), after.seq.toString()];
-    let bound = '';
-    if (upTo) {
-      params.push(upTo.txid.toString(), upTo.seq.toString());
-      bound = `and (txid, seq) <= (?::text::xid8, ?::bigint)`;
-    }
-    params.push(limit);
-    return this.query<Row>(
-      `select seq::text as seq, txid::text as txid, topic, aggregate_id, payload, created_at
-         from outbox_event
-        where (txid, seq) > (?::text::xid8, ?::bigint) ${bound} and ${SETTLED}
-        order by outbox_event.txid, outbox_event.seq
-        limit ?`,
-      params,
-    );
+  private readAfter(after: Position, limit: number, upTo?: Position): Promise<DomainEvent[]> {
+    return readSettled(this.orm.em.fork(), { after, upTo, limit });
   }
 
   private async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -242,8 +238,7 @@ export class OutboxDispatcher {
       let from = after;
       for (;;) {
         const rows = await this.readAfter(from, BATCH, replayUpTo);
-        for (const row of rows) {
-          const e = toEvent(row);
+        for (const e of rows) {
           from = positionOf(e);
           if (accept(e)) yield e;
         }
@@ -269,7 +264,9 @@ export class OutboxDispatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    await this.listenClient?.end().catch(() => undefined);
+    const listening = this.listenClient;
+    this.listenClient = null;
+    await listening?.end().catch(() => undefined);
     this.listeners.clear();
     for (const queue of [...this.queues, ...this.internalQueues]) queue.close();
     this.queues.clear();

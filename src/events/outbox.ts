@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OutboxEvent } from './outbox.entity.js';
 import { badInput } from '../graphql/errors.js';
+import { isDefinedTopic, type PayloadOf, type Topic } from './catalogue.js';
 
 /** A delivered outbox row. `position` orders events; its opaque form is the subscription cursor. */
 export interface DomainEvent {
@@ -19,15 +20,12 @@ export interface Position {
 
 /**
  * Queues an event in the caller's unit of work, so it commits (or rolls back) with the change it
- * describes. Call it inside the service's transaction.
+ * describes. Call it inside the service's transaction. The topic must be in the catalogue
+ * (`catalogue.ts`) and the payload of its type.
  */
-export function appendEvent(
-  em: EntityManager,
-  topic: string,
-  aggregateId: string,
-  payload: Record<string, unknown>,
-): void {
-  em.persist(em.create(OutboxEvent, { topic, aggregateId, payload } as OutboxEvent));
+export function appendEvent<T extends Topic>(em: EntityManager, topic: T, aggregateId: string, payload: PayloadOf<T>): void {
+  if (!isDefinedTopic(topic)) throw new Error(`outbox topic ${topic} is not in the catalogue`);
+  em.persist(em.create(OutboxEvent, { topic: topic as string, aggregateId, payload: payload as unknown as Record<string, unknown> } as OutboxEvent));
 }
 
 export function positionOf(e: Pick<DomainEvent, 'txid' | 'seq'>): Position {
@@ -40,6 +38,9 @@ export function comparePositions(a: Position, b: Position): number {
   return 0;
 }
 
+const MAX_XID8 = 2n ** 64n - 1n;
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 /** The opaque cursor of an event: base64url of `<txid>.<seq>`. */
 export function encodeEventCursor(p: Position): string {
   return Buffer.from(`${p.txid}.${p.seq}`).toString('base64url');
@@ -48,5 +49,8 @@ export function encodeEventCursor(p: Position): string {
 export function decodeEventCursor(cursor: string, field = 'after'): Position {
   const m = /^(\d{1,20})\.(\d{1,20})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m) throw badInput(field, 'is not a cursor this subscription returned');
-  return { txid: BigInt(m[1]!), seq: BigInt(m[2]!) };
+  const p = { txid: BigInt(m[1]!), seq: BigInt(m[2]!) };
+  // Beyond what the columns hold (xid8, bigint), the database would refuse the comparison.
+  if (p.txid > MAX_XID8 || p.seq > MAX_BIGINT) throw badInput(field, 'is not a cursor this subscription returned');
+  return p;
 }

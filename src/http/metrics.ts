@@ -71,6 +71,24 @@ export function createMetrics(sources: MetricSources = {}) {
       labelNames: ['consumer', 'reason'] as const,
       registers: [registry],
     }),
+    consumerLag: new Gauge({
+      name: 'scf_outbox_consumer_lag_seconds',
+      help: 'How far a durable outbox consumer is behind: the age of the newest event of its last batch when it committed, 0 when it found nothing new',
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+    }),
+    consumerEvents: new Counter({
+      name: 'scf_outbox_consumer_events_total',
+      help: 'Outbox events a durable consumer committed (acted on or found nothing to do), by consumer',
+      labelNames: ['consumer'] as const,
+      registers: [registry],
+    }),
+    consumerBatches: new Counter({
+      name: 'scf_outbox_consumer_batches_total',
+      help: 'Transactions a durable consumer committed, by consumer and mode (batch: several events at once; single: one event, after a batch failed)',
+      labelNames: ['consumer', 'mode'] as const,
+      registers: [registry],
+    }),
     deadLetters: new Counter({
       name: 'scf_outbox_dead_letters_total',
       help: 'Outbox events parked as dead letters after repeated failures, by consumer and topic',

@@ -6,7 +6,8 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { Role } from '../auth/api-key.entity.js';
-import { ApiKeyService, parseAuthorization } from '../auth/api-key.service.js';
+import { ApiKeyService } from '../auth/api-key.service.js';
+import { SocketSessions } from '../auth/socket-sessions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context, type Hub } from '../graphql/context.js';
 import { formatError, isDomainError } from '../graphql/errors.js';
@@ -59,17 +60,18 @@ function createFanout(hub: Hub, schema: GraphQLSchema): SubscriptionFanout {
   });
 }
 
-const invalidKey = () =>
-  new GraphQLError('the API key is invalid or revoked', {
+/** An unknown and a malformed key read the same ('invalid'): the answer never says which keys exist. */
+const refusedKey = (status: 'invalid' | 'revoked' | 'expired') =>
+  new GraphQLError(`API key ${status}`, {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 
-async function viewerFor(hub: Hub, header: unknown): Promise<Viewer | null | 'invalid'> {
-  const key = parseAuthorization(header);
-  if (key === null) return null;
-  if (key === '') return 'invalid';
-  const viewer = await new ApiKeyService(hub.orm.em.fork()).authenticate(key);
-  return viewer ?? 'invalid';
+/** The viewer of an HTTP request: null without a key; a key that does not work is refused (401). */
+async function viewerFor(hub: Hub, header: unknown): Promise<Viewer | null> {
+  const check = await new ApiKeyService(hub.orm.em.fork()).checkAuthorization(header);
+  if (check.status === 'missing') return null;
+  if (check.status !== 'live') throw refusedKey(check.status);
+  return check.viewer;
 }
 
 /** Counts operations and errors for /metrics and logs each operation's outcome. */
@@ -166,6 +168,8 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     operations: Set<string>;
   }
   const fanout = createFanout(hub, schema);
+  // Which key each socket holds; closes them when the key is revoked (on any hub) or expires.
+  const socketAuth = new SocketSessions(hub.orm, hub.dispatcher, hub.log.child({ component: 'ws-auth' }));
   const wsState = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object): ConnectionState => {
     let s = wsState.get(extra);
@@ -186,17 +190,17 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
       // One resolution per event for every subscriber with the same operation, variables and scope.
       subscribe: (args) => fanout.subscribe(args),
       onConnect: async (ctx) => {
-        const viewer = await viewerFor(hub, ctx.connectionParams?.authorization);
-        // Refusing here closes the socket with 4403 Forbidden before any operation runs.
-        if (viewer === null || viewer === 'invalid') {
-          hub.log.info({ remote: ctx.extra.request.socket.remoteAddress, reason: viewer ?? 'no key' }, 'WebSocket refused');
-          return false;
-        }
+        // A refused socket is closed with 4401 and the reason before any operation runs.
+        const viewer = await socketAuth.connect(ctx.extra.socket, ctx.connectionParams?.authorization, ctx.extra.request.socket.remoteAddress);
+        if (!viewer) return false;
         stateOf(ctx.extra).viewer = viewer;
         hub.log.info({ keyName: viewer.name, role: viewer.role }, 'WebSocket connected');
         return true;
       },
-      onSubscribe: (ctx, id) => {
+      onSubscribe: async (ctx, id) => {
+        // Every operation re-checks the key: a revoked or expired one is refused and its socket closed.
+        const refused = await socketAuth.checkOperation(ctx.extra.socket);
+        if (refused) return refused;
         const state = stateOf(ctx.extra);
         if (state.operations.size >= config.WS_MAX_SUBSCRIPTIONS) {
           return [
@@ -213,6 +217,7 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
         if (stateOf(ctx.extra).operations.delete(id)) metrics.subscriptions.dec();
       },
       onClose: (ctx, code) => {
+        socketAuth.disconnect(ctx.extra.socket);
         const state = stateOf(ctx.extra);
         if (state.viewer) hub.log.info({ keyName: state.viewer.name, code, subscriptions: state.operations.size }, 'WebSocket closed');
         metrics.subscriptions.dec(state.operations.size);
@@ -247,7 +252,6 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     method: ['GET', 'POST', 'OPTIONS'],
     context: async (request) => {
       const viewer = await viewerFor(hub, request.headers.authorization);
-      if (viewer === 'invalid') throw invalidKey();
       return createContext(hub, viewer, request.id);
     },
   });
@@ -261,6 +265,7 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     async close() {
       draining = true;
       // Subscribers are told the server is going away (1001) and can resume elsewhere with `after`.
+      socketAuth.stop();
       await wsServer.dispose();
       // Fastify answers new requests 503 and waits for those in flight.
       await app.close();

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { mapUniqueViolation, requiredText } from '../clients/client.validation.js';
+import { sqlRows } from '../db/sql.js';
 import { badInput, conflict, DomainError } from '../graphql/errors.js';
 import type { RegisterLogisticsPartnerInput, UpdateLogisticsPartnerInput } from './logistics.inputs.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
@@ -98,6 +99,22 @@ export function sealPartnerSecrets(secrets: SecretBox, code: string, credentials
     credentialsSealed: credentials ? secrets.seal(JSON.stringify(credentials), aad(code, 'credentials')) : null,
     webhookSecretSealed: webhookSecret ? secrets.seal(webhookSecret, aad(code, 'webhookSecret')) : null,
   };
+}
+
+/** A partner as the webhook needs it: identity, kind, pause, sealed webhook secrets. */
+export type PushPartner = Pick<
+  LogisticsPartner,
+  'id' | 'code' | 'kind' | 'active' | 'webhookSecretSealed' | 'previousWebhookSecretSealed' | 'previousSecretExpiresAt'
+>;
+
+interface PushPartnerRow {
+  id: string;
+  code: string;
+  kind: PartnerKind;
+  active: boolean;
+  webhook_secret_sealed: string | null;
+  previous_webhook_secret_sealed: string | null;
+  previous_secret_expires_at: Date | string | null;
 }
 
 export class PartnerService {
@@ -228,6 +245,28 @@ export class PartnerService {
   previousWebhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'previousWebhookSecretSealed' | 'previousSecretExpiresAt'>, at: Date): string | null {
     if (!partner.previousWebhookSecretSealed || !partner.previousSecretExpiresAt || partner.previousSecretExpiresAt.getTime() <= at.getTime()) return null;
     return this.secrets.open(partner.previousWebhookSecretSealed, aad(partner.code, 'previousWebhookSecret'), `previous webhook secret of partner ${partner.code}`);
+  }
+
+  /**
+   * What verifying a push needs of a partner, read fresh at every push (a plain row, not an
+   * entity): a rotation, an expiry or a pause takes effect on the very next push, on every hub.
+   */
+  async findPushPartner(code: string): Promise<PushPartner | null> {
+    const [row] = await sqlRows<PushPartnerRow>(
+      this.em,
+      `select id, code, kind, active, webhook_secret_sealed, previous_webhook_secret_sealed, previous_secret_expires_at from logistics_partner where code = ?`,
+      [code],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      code: row.code,
+      kind: row.kind,
+      active: row.active,
+      webhookSecretSealed: row.webhook_secret_sealed,
+      previousWebhookSecretSealed: row.previous_webhook_secret_sealed,
+      previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at),
+    };
   }
 
   /** Loads a partner fresh from the database (its sealed columns included). */

@@ -206,6 +206,19 @@ export class Poller {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, batch.length) }, worker));
+    // Stopped before these were started: hand them back now, not when their lease runs out, so
+    // that another hub polls them at once.
+    const unstarted = batch.slice(next).map((c) => c.id);
+    if (unstarted.length) {
+      await this.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `update shipment set leased_by = null, leased_until = null where leased_by = ? and id in (${unstarted.map(() => '?').join(', ')})`,
+          [this.opts.instanceId, ...unstarted],
+          'run',
+        );
+    }
     return batch.length;
   }
 

@@ -6,7 +6,8 @@ import { notFound } from '../graphql/errors.js';
 import { decodeEventCursor, encodeEventCursor, positionOf, type DomainEvent } from '../events/outbox.js';
 import { ShipmentUpdatedFilter } from './logistics.inputs.js';
 import { Shipment, TrackingEventRecord } from './shipment.entity.js';
-import { parseShipmentUpdated, SHIPMENT_UPDATED } from './shipment.events.js';
+import { SHIPMENT_UPDATED } from './shipment.events.js';
+import { isEvent, payloadOf } from '../events/catalogue.js';
 
 @ObjectType({ description: "A committed change to a shipment: its status, reason or ETA changed, or new events arrived" })
 export class ShipmentUpdatedEvent {
@@ -45,10 +46,11 @@ function shipmentUpdatedStream({ args, context }: SubscribeResolverData<unknown,
   // A PARTNER subscriber hears only of its own partner's shipments (fixed when it subscribes).
   const partnerCode = viewer?.role === Role.PARTNER ? (viewer.partnerCode ?? '') : null;
   return context.hub.dispatcher.stream((e) => {
-    if (e.topic !== SHIPMENT_UPDATED) return false;
+    if (!isEvent(e, SHIPMENT_UPDATED)) return false;
     if (shipmentId && e.aggregateId !== shipmentId) return false;
-    if (clientId && e.payload.clientId !== clientId) return false;
-    if (partnerCode !== null && e.payload.partnerCode !== partnerCode) return false;
+    const p = payloadOf(e, SHIPMENT_UPDATED);
+    if (clientId && p.clientId !== clientId) return false;
+    if (partnerCode !== null && p.partnerCode !== partnerCode) return false;
     return true;
   }, after);
 }
@@ -68,7 +70,7 @@ export class ShipmentUpdatedResolver {
   ): Promise<ShipmentUpdatedEvent> {
     // The subscription's context outlives many events: read each through a fresh fork and loaders.
     ctx.renew();
-    const payload = parseShipmentUpdated(event.payload);
+    const payload = payloadOf(event, SHIPMENT_UPDATED);
     const shipment = await ctx.loaders.logistics.shipmentById.load(event.aggregateId);
     if (!shipment) throw notFound('Shipment', event.aggregateId);
     const newEvents = payload.newEventKeys.length

@@ -1,8 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { defineTopic, read } from '../events/catalogue.js';
 import { appendEvent } from '../events/outbox.js';
-
-/** The outbox topic of a shipment whose status, reason or ETA changed, or that got new events. */
-export const SHIPMENT_UPDATED = 'shipment.updated';
 
 export interface ShipmentUpdatedPayload {
   shipmentId: string;
@@ -17,22 +15,31 @@ export interface ShipmentUpdatedPayload {
   newEventKeys: string[];
 }
 
-export function recordShipmentUpdated(em: EntityManager, payload: ShipmentUpdatedPayload): void {
-  appendEvent(em, SHIPMENT_UPDATED, payload.shipmentId, { ...payload });
+declare module '../events/catalogue.js' {
+  interface EventCatalogue {
+    /** A shipment's status, reason or ETA changed, or it got new events. Aggregate: the shipment. */
+    'shipment.updated': ShipmentUpdatedPayload;
+  }
 }
 
 /** Reads an outbox payload back; tolerant of missing fields. */
-export function parseShipmentUpdated(payload: Record<string, unknown>): ShipmentUpdatedPayload {
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+export function parseShipmentUpdated(raw: Record<string, unknown>): ShipmentUpdatedPayload {
   return {
-    shipmentId: str(payload.shipmentId),
-    clientId: str(payload.clientId),
-    partnerCode: str(payload.partnerCode),
-    status: str(payload.status),
-    reason: typeof payload.reason === 'string' ? payload.reason : null,
-    statusChanged: payload.statusChanged === true,
-    reasonChanged: payload.reasonChanged === true,
-    etaChanged: payload.etaChanged === true,
-    newEventKeys: Array.isArray(payload.newEventKeys) ? payload.newEventKeys.filter((k): k is string => typeof k === 'string') : [],
+    shipmentId: read.str(raw, 'shipmentId'),
+    clientId: read.str(raw, 'clientId'),
+    partnerCode: read.str(raw, 'partnerCode'),
+    status: read.str(raw, 'status'),
+    reason: read.strOrNull(raw, 'reason'),
+    statusChanged: read.bool(raw, 'statusChanged'),
+    reasonChanged: read.bool(raw, 'reasonChanged'),
+    etaChanged: read.bool(raw, 'etaChanged'),
+    newEventKeys: read.strings(raw, 'newEventKeys'),
   };
+}
+
+/** The outbox topic of a shipment whose status, reason or ETA changed, or that got new events. */
+export const SHIPMENT_UPDATED = defineTopic('shipment.updated', parseShipmentUpdated);
+
+export function recordShipmentUpdated(em: EntityManager, payload: ShipmentUpdatedPayload): void {
+  appendEvent(em, SHIPMENT_UPDATED, payload.shipmentId, { ...payload });
 }

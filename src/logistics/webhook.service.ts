@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { conflict, notFound } from '../graphql/errors.js';
 import { idArg } from '../clients/client.validation.js';
 import type { Metrics } from '../http/metrics.js';
-import { ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
+import { applyPushedUpdate, ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
 import { LogisticsPartner, PUSH_KINDS } from './partner.entity.js';
 import { PartnerService } from './partner.service.js';
 import { mapAfterShipWebhook } from './partners/aftership/aftership.mapper.js';
@@ -112,7 +112,7 @@ export class WebhookService {
   async receive(partnerCode: string, raw: Buffer, headers: RequestHeaders): Promise<WebhookAnswer> {
     const receivedAt = new Date();
     const partners = new PartnerService(this.em, this.secrets);
-    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode) ? await partners.findWithSecrets({ code: partnerCode }) : null;
+    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode) ? await partners.findPushPartner(partnerCode) : null;
     const noSuchPartner = { status: 404, body: { error: `no partner ${partnerCode.slice(0, 64)} takes pushes here` } };
     if (!partner || !PUSH_KINDS.has(partner.kind)) {
       // Nothing is written for an unknown partner: a stranger must not be able to fill our tables.
@@ -163,23 +163,10 @@ export class WebhookService {
     }
 
     try {
-      const result = await this.em.transactional(async (tem) => {
-        const r = await ingestTrackingUpdate(tem, partner, update, TrackingSource.PUSH, { now: receivedAt });
-        tem.create(WebhookInbox, {
-          partnerCode: partner.code,
-          headers: kept,
-          body: raw,
-          receivedAt,
-          outcome: r.shipment ? WebhookOutcome.PROCESSED : WebhookOutcome.UNMATCHED,
-          reason: r.shipment ? null : `no shipment ${normaliseTrackingNumber(update.trackingNumber)} registered for ${partner.code}`,
-          trackingNumber: normaliseTrackingNumber(update.trackingNumber).slice(0, 64),
-          shipmentId: r.shipment?.id ?? null,
-          processedAt: new Date(),
-          attempts: 1,
-        });
-        return r;
-      });
-      const outcome = result.shipment ? 'processed' : 'unmatched';
+      // One transaction: the events, the shipment, the inbox row and the outbox event commit
+      // together, and the partner hears 200 only once they have.
+      const result = await this.em.transactional((tem) => applyPushedUpdate(tem, partner, update, { partnerCode: partner.code, headers: kept, body: raw, receivedAt }, receivedAt));
+      const outcome = result.shipmentId ? 'processed' : 'unmatched';
       this.metrics?.webhooks.inc({ partner: partner.code, outcome });
       // Unmatched pushes are acknowledged too: the partner would only retry the same bytes.
       return this.answer(kind, 200, { status: outcome, newEvents: result.newEvents, duplicates: result.duplicates });

@@ -11,7 +11,9 @@ import { selectsField } from '../graphql/selection.js';
 import { Alert, AlertRemediation, remediationOf } from './alert.entity.js';
 import { AlertChange, AlertKind, SEVERITY_RANK, Severity } from './alert.enums.js';
 import { AlertChangedFilter, AlertFilter, RemediationInput } from './alert.inputs.js';
-import { ALERT_CHANGED, AlertService } from './alert.service.js';
+import { AlertService } from './alert.service.js';
+import { ALERT_CHANGED } from './risk.events.js';
+import { isEvent, payloadOf } from '../events/catalogue.js';
 import { assertMayRemediate } from './remediation.rules.js';
 
 export const AlertConnection = ConnectionType('Alert', Alert);
@@ -98,10 +100,11 @@ function alertChangedStream({ args, context }: SubscribeResolverData<unknown, Al
   const kinds = args.filter?.kinds?.length ? new Set<string>(args.filter.kinds) : null;
   const after = args.after ? decodeEventCursor(args.after) : null;
   return context.hub.dispatcher.stream((e) => {
-    if (e.topic !== ALERT_CHANGED) return false;
-    if (clientId && e.payload.clientId !== clientId) return false;
-    if (kinds && !kinds.has(String(e.payload.kind))) return false;
-    if (min !== null && (SEVERITY_RANK[e.payload.severity as Severity] ?? -1) < min) return false;
+    if (!isEvent(e, ALERT_CHANGED)) return false;
+    const p = payloadOf(e, ALERT_CHANGED);
+    if (clientId && p.clientId !== clientId) return false;
+    if (kinds && !kinds.has(p.kind)) return false;
+    if (min !== null && SEVERITY_RANK[p.severity] < min) return false;
     return true;
   }, after);
 }
@@ -123,11 +126,12 @@ export class AlertChangedResolver {
     ctx.renew();
     const alert = await ctx.em.findOne(Alert, { id: event.aggregateId });
     if (!alert) throw notFound('Alert', event.aggregateId);
+    const p = payloadOf(event, ALERT_CHANGED);
     return {
       cursor: encodeEventCursor(positionOf(event)),
-      change: event.payload.change as AlertChange,
+      change: p.change,
       alert,
-      severity: event.payload.severity as Severity,
+      severity: p.severity,
       occurredAt: event.createdAt,
     };
   }

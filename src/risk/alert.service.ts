@@ -11,9 +11,8 @@ import { Alert } from './alert.entity.js';
 import { AlertChange, AlertKind, AlertStatus, SEVERITY_RANK, Severity } from './alert.enums.js';
 import type { RemediationInput } from './alert.inputs.js';
 import { RemediationService, type RemediationDone } from './remediation.service.js';
+import { ALERT_CHANGED, type AlertChangedPayload } from './risk.events.js';
 
-/** The outbox topic of every alert change. Aggregate: the alert. */
-export const ALERT_CHANGED = 'alert.changed';
 /** Who resolves an alert whose condition cleared. */
 export const RISK_RULES = 'risk rules';
 
@@ -39,7 +38,7 @@ const atLeast = (min: Severity) => (Object.keys(SEVERITY_RANK) as Severity[]).fi
 export class AlertService {
   constructor(private readonly em: EntityManager) {}
 
-  private changed(tem: EntityManager, a: Alert, change: AlertChange, extra: Record<string, unknown> = {}): void {
+  private changed(tem: EntityManager, a: Alert, change: AlertChange, extra: Pick<AlertChangedPayload, 'remediation'> = {}): void {
     appendEvent(tem, ALERT_CHANGED, a.id, { alertId: a.id, clientId: a.client.id, kind: a.kind, severity: a.severity, status: a.status, change, ...extra });
   }
 

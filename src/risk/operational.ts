@@ -20,6 +20,17 @@ export const EXCEPTION_STATUS_LIST: readonly string[] = [...EXCEPTION_STATUSES];
 export const CARRIED_FOR_SQL = `select core_enterprise_id from supply_chain_link where counterparty_id = ? and role = 'LOGISTICS_PROVIDER'`;
 
 /** The logistics providers that carry a client's goods (the reverse of `CARRIED_FOR_SQL`), by id. */
+/** The logistics providers of several clients, together, sorted (one read). */
+export async function carriersOfAll(em: EntityManager, clientIds: readonly string[]): Promise<string[]> {
+  if (!clientIds.length) return [];
+  const rows = await sqlRows<{ id: string }>(
+    em,
+    `select distinct counterparty_id as id from supply_chain_link where core_enterprise_id in (?) and role = 'LOGISTICS_PROVIDER' order by counterparty_id`,
+    [clientIds],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function carriersOf(em: EntityManager, clientId: string): Promise<string[]> {
   const rows = await sqlRows<{ id: string }>(
     em,

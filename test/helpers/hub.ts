@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Role } from '../../src/auth/api-key.entity.js';
 import { generateKey } from '../../src/auth/api-key.service.js';
 import { loadConfig, type RawConfig } from '../../src/config.js';
-import { createScratchDatabase } from '../../src/db/scratch.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch.js';
 import type { Hub } from '../../src/graphql/context.js';
 import { startHub, type RunningHub } from '../../src/hub.js';
 
@@ -42,14 +42,28 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
+/** Each test hub's scratch database, so that a second hub can be started on the same one. */
+const scratchOf = new WeakMap<TestHub, ScratchDatabase>();
+
 /**
  * Starts the real hub (HTTP + WebSocket on a free loopback port) on a database of its own,
  * built from the migrations: a fresh PostgreSQL database when DATABASE_URL is set, else an
  * embedded in-memory PGlite. No demo seed, no poller and no background delinquency scan unless
  * asked: tests drive those explicitly.
  */
-export async function startTestHub(overrides: Partial<RawConfig> = {}, opts: { log?: Logger } = {}): Promise<TestHub> {
-  const scratch = await createScratchDatabase(process.env.DATABASE_URL, 5);
+export async function startTestHub(
+  overrides: Partial<RawConfig> = {},
+  opts: {
+    log?: Logger;
+    /** The PostgreSQL server to make the scratch database on (default DATABASE_URL). */
+    databaseUrl?: string;
+    /** Another hub process sharing this hub's database (PostgreSQL only: PGlite is one session); its close() leaves the database. */
+    sameDatabaseAs?: TestHub;
+  } = {},
+): Promise<TestHub> {
+  const shared = opts.sameDatabaseAs ? scratchOf.get(opts.sameDatabaseAs) : undefined;
+  if (opts.sameDatabaseAs && (!shared || !process.env.DATABASE_URL)) throw new Error('sameDatabaseAs needs a test hub on PostgreSQL');
+  const scratch = shared ?? (await createScratchDatabase(opts.databaseUrl ?? process.env.DATABASE_URL, 5));
   const adminKey = generateKey();
   const config = loadConfig(
     { NODE_ENV: 'test' },
@@ -61,7 +75,7 @@ export async function startTestHub(overrides: Partial<RawConfig> = {}, opts: { l
   try {
     running = await startHub(config, log, scratch.target);
   } catch (err) {
-    await scratch.drop();
+    if (!shared) await scratch.drop();
     throw err;
   }
   // The outbox dispatcher's background reads follow its timer, not the request: left out.
@@ -133,9 +147,10 @@ export async function startTestHub(overrides: Partial<RawConfig> = {}, opts: { l
     },
     async close() {
       await running.stop();
-      await scratch.drop();
+      if (!shared) await scratch.drop();
     },
   };
+  scratchOf.set(hub, scratch);
   return hub;
 }
 

@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201213618_api_key_expiry } from './Migration20261201213618_api_key_expiry.js';
 import { Migration20261128200524_partner_rotation } from './Migration20261128200524_partner_rotation.js';
 import { Migration20261128190233_outbox_dead_letters } from './Migration20261128190233_outbox_dead_letters.js';
 import { Migration20261128190100_risk_reviews } from './Migration20261128190100_risk_reviews.js';
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128190233_outbox_dead_letters', class: Migration20261128190233_outbox_dead_letters },
   { name: 'Migration20261128191848_alert_remediations', class: Migration20261128191848_alert_remediations },
   { name: 'Migration20261128200524_partner_rotation', class: Migration20261128200524_partner_rotation },
+  { name: 'Migration20261201213618_api_key_expiry', class: Migration20261201213618_api_key_expiry },
 ];

@@ -3,9 +3,9 @@ import { Decimal } from 'decimal.js';
 import { Client } from '../../clients/client.entity.js';
 import { ClientStatus } from '../../clients/client.enums.js';
 import { addMonths, reviewCadence } from '../../clients/review-schedule.js';
-import { FinancingTopic } from '../../financing/financing.events.js';
+import { BucketChangeCause, DelinquencyBucket, FinancingStatus } from '../../financing/financing.enums.js';
 import { addDays, businessDate } from '../../financing/financing.rules.js';
-import { applyAlertRules, DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../../risk/alert.rules.js';
+import { DEFAULT_ALERT_THRESHOLDS, onBucketChanged, onLineUtilisation, type AlertThresholds } from '../../risk/alert.rules.js';
 import { computeRatios } from '../../risk/ratios.js';
 import type { RiskAssessment } from '../../risk/risk-assessment.entity.js';
 import { RiskReview } from '../../risk/risk-review.entity.js';
@@ -79,21 +79,20 @@ export async function seedDemoRisk(tx: EntityManager, now: Date, thresholds: Ale
   seedDemoReviews(tx, clients, assessed, businessDate(now));
   await tx.flush();
 
-  const overdue = await sqlRows<{ id: string; client_id: string; bucket: string; dpd: number; as_of: string }>(
+  // The alerts the seeded history calls for, from the rules themselves (the seed writes rows
+  // directly and appends no outbox events, so the consumer would never see this history).
+  const overdue = await sqlRows<{ id: string; client_id: string; bucket: DelinquencyBucket; status: FinancingStatus; dpd: number; as_of: string }>(
     tx,
-    `select f.id, f.client_id, f.recorded_bucket as bucket,
+    `select f.id, f.client_id, f.recorded_bucket as bucket, f.status,
             coalesce((select b.days_past_due from bucket_change b where b.financing_id = f.id order by b.recorded_at desc limit 1), 0)::int as dpd,
             coalesce((select b.as_of::text from bucket_change b where b.financing_id = f.id order by b.recorded_at desc limit 1), '') as as_of
        from financing f where f.recorded_bucket <> 'CURRENT' order by f.id`,
   );
   const lines = await sqlRows<{ id: string; client_id: string }>(tx, `select id, client_id from credit_line order by id`);
-  const event = (topic: string, aggregateId: string, payload: Record<string, unknown>) => ({ seq: '0', txid: '0', topic, aggregateId, payload, createdAt: now });
   for (const f of overdue) {
-    await applyAlertRules(tx, event(FinancingTopic.BUCKET_CHANGED, f.id, { financingId: f.id, clientId: f.client_id, to: f.bucket, daysPastDue: f.dpd, asOf: f.as_of }), thresholds);
+    await onBucketChanged(tx, { financingId: f.id, clientId: f.client_id, to: f.bucket, daysPastDue: f.dpd, asOf: f.as_of, cause: BucketChangeCause.SCAN, status: f.status });
   }
-  for (const l of lines) {
-    await applyAlertRules(tx, event(FinancingTopic.CREDIT_LINE_CHANGED, l.id, { creditLineId: l.id, clientId: l.client_id }), thresholds);
-  }
+  for (const l of lines) await onLineUtilisation(tx, l.client_id, l.id, thresholds);
 }
 
 const REVIEWER = 'demo seed';

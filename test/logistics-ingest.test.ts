@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kuaidi100PushBody } from '../src/logistics/partners/kuaidi100/kuaidi100.signature.js';
+import type { TestHub } from './helpers/hub.js';
+import { createClient, genericPush, getShipment, postWebhook, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
+
+let hub: TestHub;
+let clientId: string;
+const SECRET = 'ingest-test-secret-01';
+const SALT = 'ingest-test-salt-0001';
+
+beforeAll(async () => {
+  hub = await startLogisticsHub();
+  // Nothing reads the outbox here: the dispatcher's and the risk reactions' statements would
+  // otherwise mix with the push's own in the count.
+  await hub.hub.dispatcher.stop();
+  clientId = await createClient(hub);
+  await registerPartner(hub, { code: 'generic-ingest', kind: 'GENERIC', name: 'Generic', webhookSecret: SECRET });
+  await registerPartner(hub, { code: 'k100-ingest', kind: 'KUAIDI100', name: 'Kuaidi100', apiBaseUrl: 'http://127.0.0.1:9', credentials: { customer: 'c', key: 'k' }, webhookSecret: SALT });
+});
+afterAll(async () => {
+  await hub?.close();
+});
+
+const events = (n: number, from: number, status = 'IN_TRANSIT') =>
+  Array.from({ length: n }, (_, i) => ({ id: `e-${from + i}`, occurredAt: new Date(Date.UTC(2026, 2, 1, 0, from + i)).toISOString(), status }));
+
+async function push(body: unknown) {
+  const p = genericPush(SECRET, body);
+  return hub.countQueries(() => postWebhook(hub, 'generic-ingest', p.body, p.headers));
+}
+
+describe('POST /webhooks/:partnerCode: the cost of a push', () => {
+  it('applies a push in six SQL statements in one transaction, however many events it carries', async () => {
+    await registerShipment(hub, { partnerCode: 'generic-ingest', trackingNumber: 'ING-1', clientId });
+    const one = await push({ trackingNumber: 'ING-1', events: events(1, 0) });
+    expect(one.result.json).toMatchObject({ status: 'processed', newEvents: 1 });
+    const fifty = await push({ trackingNumber: 'ING-1', events: events(50, 1) });
+    expect(fifty.result.json).toMatchObject({ status: 'processed', newEvents: 50 });
+    // The partner read; BEGIN; lock + new events; shipment + inbox row; outbox event; COMMIT.
+    expect(one.count).toBe(6);
+    expect(fifty.count).toBe(6);
+    const [row] = await sql<{ n: string }>(hub, `select count(*)::text as n from tracking_event`);
+    expect(Number(row!.n)).toBe(51);
+  });
+
+  it('spends one statement less on a replay, which stores and publishes nothing', async () => {
+    const s = await registerShipment(hub, { partnerCode: 'generic-ingest', trackingNumber: 'ING-2', clientId });
+    const body = { trackingNumber: 'ING-2', events: events(5, 100, 'PICKED_UP') };
+    expect((await push(body)).result.json).toMatchObject({ newEvents: 5, duplicates: 0 });
+    const [before] = await sql<{ outbox: string; updated: string }>(hub, `select (select count(*) from outbox_event)::text as outbox, (select updated_at::text from shipment where id = ?) as updated`, [s.id]);
+    const replay = await push(body);
+    expect(replay.result.json).toMatchObject({ status: 'processed', newEvents: 0, duplicates: 5 });
+    expect(replay.count).toBe(5);
+    const [after] = await sql<{ outbox: string; updated: string }>(hub, `select (select count(*) from outbox_event)::text as outbox, (select updated_at::text from shipment where id = ?) as updated`, [s.id]);
+    // No outbox event, and the shipment row is not touched (`updatedAt` stays).
+    expect(after).toEqual(before);
+    expect((await getShipment(hub, s.id))!.status).toBe('PICKED_UP');
+  });
+
+  it('keeps a push for an unknown tracking number UNMATCHED in five statements', async () => {
+    const res = await push({ trackingNumber: 'ING-NOT-REGISTERED', events: events(3, 200) });
+    expect(res.result.json).toMatchObject({ status: 'unmatched', newEvents: 0 });
+    expect(res.count).toBe(5);
+    const [row] = await sql<{ outcome: string; tracking_number: string; has_body: boolean }>(
+      hub,
+      `select outcome, tracking_number, body is not null as has_body from webhook_inbox where tracking_number = 'ING-NOT-REGISTERED'`,
+    );
+    expect(row).toEqual({ outcome: 'UNMATCHED', tracking_number: 'ING-NOT-REGISTERED', has_body: true });
+  });
+
+  it('keeps a terminal status against an equal-time or older event, storing both', async () => {
+    const s = await registerShipment(hub, { partnerCode: 'generic-ingest', trackingNumber: 'ING-3', clientId });
+    expect((await push({ trackingNumber: 'ING-3', events: [{ id: 'd', occurredAt: '2026-03-05T10:00:00+08:00', status: 'DELIVERED' }] })).result.json).toMatchObject({ newEvents: 1 });
+    // Equal time and older: stored, but DELIVERED sticks.
+    const late = await push({
+      trackingNumber: 'ING-3',
+      events: [
+        { id: 'same', occurredAt: '2026-03-05T10:00:00+08:00', status: 'EXCEPTION', reason: 'DAMAGED' },
+        { id: 'older', occurredAt: '2026-03-04T10:00:00+08:00', status: 'IN_TRANSIT' },
+      ],
+    });
+    expect(late.result.json).toMatchObject({ newEvents: 2 });
+    const after = await getShipment(hub, s.id);
+    expect(after).toMatchObject({ status: 'DELIVERED', exceptionReason: null, nextPollAt: null });
+    expect(after!.events).toHaveLength(3);
+  });
+
+  it('stops polling a shipment the partner stopped tracking, keeping the first stop and its reason', async () => {
+    const s = await registerShipment(hub, { partnerCode: 'k100-ingest', trackingNumber: 'YT0000000000', carrierCode: 'yuantong', clientId });
+    expect(s.nextPollAt).not.toBeNull();
+    const abort = (message: string) =>
+      kuaidi100PushBody(JSON.stringify({ status: 'abort', billstatus: 'check', message, lastResult: { message: 'ok', nu: 'YT0000000000', ischeck: '0', com: 'yuantong', status: '200', state: '0', data: [] } }), SALT);
+    const stopped = `query($id: ID!) { shipment(id: $id) { status nextPollAt trackingStoppedAt trackingStoppedReason } }`;
+    const first = await postWebhook(hub, 'k100-ingest', abort('3天查询无记录'), { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(first.json).toMatchObject({ result: true });
+    const after = (await hub.ok<{ shipment: { status: string; nextPollAt: string | null; trackingStoppedAt: string | null; trackingStoppedReason: string | null } }>(stopped, { id: s.id })).shipment;
+    expect(after).toMatchObject({ status: 'PENDING', nextPollAt: null, trackingStoppedReason: '3天查询无记录' });
+    expect(after.trackingStoppedAt).not.toBeNull();
+    // A second abort changes nothing: the first stop and its reason stay.
+    expect((await postWebhook(hub, 'k100-ingest', abort('60天无变化'), { 'content-type': 'application/x-www-form-urlencoded' })).json).toMatchObject({ result: true });
+    expect((await hub.ok<{ shipment: unknown }>(stopped, { id: s.id })).shipment).toEqual(after);
+  });
+});
