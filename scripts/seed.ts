@@ -14,9 +14,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { DataDirLockedError, startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { initOrm, migrate, type DatabaseTarget } from '../src/db/orm.js';
-import { seedDemoIfEmpty } from '../src/db/seed/demo.js';
-import type { SeedSummary } from '../src/db/seed/rows.js';
-import { DEFAULT_SYNTHETIC_SEED, seedSynthetic } from '../src/db/seed/synthetic.js';
+import { seedDemoIfEmpty } from '../src/demo/demo.js';
+import type { SeedSummary } from '../src/demo/rows.js';
+import { DEFAULT_SYNTHETIC_SEED, seedSynthetic } from '../src/demo/synthetic.js';
 import { describeDatabaseUrl } from '../src/logger.js';
 
 const USAGE = `usage: npm run seed -- [--demo] [--clients N] [--seed S]

@@ -16,7 +16,7 @@ import { OutboxDispatcher } from './events/dispatcher.js';
 import { DelinquencyJob } from './financing/delinquency.job.js';
 import type { Hub } from './graphql/context.js';
 import { getSchema } from './graphql/schema.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics } from './core/metrics.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { describeDatabaseUrl } from './logger.js';
 import { Poller } from './logistics/poller.js';
@@ -78,7 +78,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const adminKeyFile = await bootstrapAdmin(orm, config, log, Boolean(embedded));
     if (config.seedDemo) {
       // Loaded only when wanted: production hubs never load the demo data.
-      const { seedDemoIfEmpty } = await import('./db/seed/demo.js');
+      const { seedDemoIfEmpty } = await import('./demo/demo.js');
       const seeded = await seedDemoIfEmpty(orm.em.fork(), new Date(), alertThresholds(config));
       if (seeded) log.info('demo portfolio seeded');
     }
@@ -136,7 +136,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
     // The logistics demo: the partner simulator in-process, its partners and shipments for demo clients.
     const demo = config.demoPartnerSim
-      ? await (await import('./logistics/demo.js')).startLogisticsDemo(orm, secrets, baseUrl, config.dataDir, log.child({ component: 'logistics-demo' }), config.DEMO_SIM_SPEED)
+      ? await (await import('./demo/demo-logistics.js')).startLogisticsDemo(orm, secrets, baseUrl, config.dataDir, log.child({ component: 'logistics-demo' }), config.DEMO_SIM_SPEED)
       : null;
     poller?.start();
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DurableConsumer } from '../src/events/consumer.js';
+import { RISK_CONSUMER } from '../src/risk/risk.reactions.js';
 import { kuaidi100PushBody } from '../src/logistics/partners/kuaidi100/kuaidi100.signature.js';
 import type { TestHub } from './helpers/hub.js';
 import { createClient, genericPush, getShipment, postWebhook, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
@@ -13,6 +15,9 @@ beforeAll(async () => {
   // Nothing reads the outbox here: the dispatcher's and the risk reactions' statements would
   // otherwise mix with the push's own in the count.
   await hub.hub.dispatcher.stop();
+  const risk = hub.hub.consumers.get(RISK_CONSUMER);
+  if (!(risk instanceof DurableConsumer)) throw new Error('the risk reactions run as a durable consumer');
+  await risk.stop();
   clientId = await createClient(hub);
   await registerPartner(hub, { code: 'generic-ingest', kind: 'GENERIC', name: 'Generic', webhookSecret: SECRET });
   await registerPartner(hub, { code: 'k100-ingest', kind: 'KUAIDI100', name: 'Kuaidi100', apiBaseUrl: 'http://127.0.0.1:9', credentials: { customer: 'c', key: 'k' }, webhookSecret: SALT });

@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { createScratchDatabase, type ScratchDatabase } from '../src/db/scratch.js';
-import { seedDemoIfEmpty } from '../src/db/seed/demo.js';
+import { seedDemoIfEmpty } from '../src/demo/demo.js';
 
 let scratch: ScratchDatabase;
 let orm: MikroORM;

@@ -11,12 +11,12 @@ import {
 import { usccProblem } from '../src/clients/uscc.js';
 import { initOrm, migrate } from '../src/db/orm.js';
 import { createScratchDatabase, type ScratchDatabase } from '../src/db/scratch.js';
-import { buildDemoFinancing, buildDemoRows, seedDemo, seedDemoIfEmpty, type SeedSummary } from '../src/db/seed/demo.js';
+import { buildDemoFinancing, buildDemoRows, seedDemo, seedDemoIfEmpty, type SeedSummary } from '../src/demo/demo.js';
 import { Decimal } from 'decimal.js';
 import { DelinquencyService } from '../src/financing/delinquency.service.js';
 import { FinancingStatus, ProductKind } from '../src/financing/financing.enums.js';
 import { businessDate, checkRateCap } from '../src/financing/financing.rules.js';
-import { seedSynthetic } from '../src/db/seed/synthetic.js';
+import { seedSynthetic } from '../src/demo/synthetic.js';
 
 const NOW = new Date();
 const DAY = 86_400_000;

@@ -11,7 +11,7 @@ import { generateKey } from '../../src/auth/api-key.service.js';
 import { loadConfig } from '../../src/config.js';
 import { createScratchDatabase } from '../../src/db/scratch.js';
 import { initOrm, migrate } from '../../src/db/orm.js';
-import { seedSynthetic } from '../../src/db/seed/synthetic.js';
+import { seedSynthetic } from '../../src/demo/synthetic.js';
 import { startHub } from '../../src/hub.js';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '2000' }, runs: { type: 'string', default: '30' } } });

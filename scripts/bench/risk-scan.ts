@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.js';
 import { createScratchDatabase } from '../../src/db/scratch.js';
 import { initOrm, migrate } from '../../src/db/orm.js';
-import { seedSynthetic } from '../../src/db/seed/synthetic.js';
+import { seedSynthetic } from '../../src/demo/synthetic.js';
 import { alertThresholds } from '../../src/risk/alert.rules.js';
 import { RiskScanService } from '../../src/risk/alert.scan.js';
 

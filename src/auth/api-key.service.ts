@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, Role } from './api-key.entity.js';
 import { recordApiKeyRevoked } from './api-key.events.js';
 import type { Viewer } from './viewer.js';
-import { badInput, notFound } from '../graphql/errors.js';
+import { badInput, notFound } from '../core/errors.js';
 
 const KEY_PREFIX = 'scf_';
 

@@ -1,6 +1,6 @@
 import type { AuthChecker } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
-import { forbidden, unauthenticated } from '../graphql/errors.js';
+import { forbidden, unauthenticated } from '../core/errors.js';
 import type { Role } from './api-key.entity.js';
 
 /** `@Authorized(...roles)`: no viewer is UNAUTHENTICATED, a role outside the list FORBIDDEN. */

@@ -3,7 +3,7 @@ import { Client } from './client.entity.js';
 import { CLIENT_CHANGED, ClientChange, parseClientChangedPayload } from './client.events.js';
 import { READERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
-import { notFound } from '../graphql/errors.js';
+import { notFound } from '../core/errors.js';
 import { isEvent } from '../events/catalogue.js';
 import { decodeEventCursor, encodeEventCursor, positionOf, type DomainEvent } from '../events/outbox.js';
 

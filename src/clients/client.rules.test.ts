@@ -4,9 +4,10 @@ import { Client } from './client.entity.js';
 import { ClientStatus } from './client.enums.js';
 import { CLIENT_CHANGED, ClientChange, parseClientChangedPayload } from './client.events.js';
 import { assertStatusTransition, escapeLike } from './client.service.js';
-import { idArg, normaliseUscc } from './client.validation.js';
+import { normaliseUscc } from './client.validation.js';
+import { idArg } from '../core/text.js';
 import { selectsField } from '../graphql/selection.js';
-import { DomainError } from '../graphql/errors.js';
+import { DomainError } from '../core/errors.js';
 
 function clientIn(status: ClientStatus): Client {
   const c = new Client();

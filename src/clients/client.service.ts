@@ -12,12 +12,14 @@ import {
   type CreateClientInput,
   type UpdateClientInput,
 } from './client.inputs.js';
-import { idArg, mapUniqueViolation, normaliseUscc, optionalText, requiredText } from './client.validation.js';
+import { mapUniqueViolation, normaliseUscc } from './client.validation.js';
+import { idArg, optionalText, requiredText } from '../core/text.js';
 import { reviewDateAfterMove } from './review-schedule.js';
 import { SupplyChainLink } from './supply-chain-link.entity.js';
 import { businessDate } from '../financing/financing.rules.js';
-import { badInput, conflict, notFound, type DomainError } from '../graphql/errors.js';
-import { decodeCursor, encodeCursor, pageSize, SortDirection } from '../graphql/pagination.js';
+import { badInput, conflict, notFound, type DomainError } from '../core/errors.js';
+import { SortDirection } from '../graphql/pagination.js';
+import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
 
 type EditableField = 'name' | 'kind' | 'industry' | 'unifiedSocialCreditCode' | 'creditRating' | 'relationshipManager' | 'city';
 

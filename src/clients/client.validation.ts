@@ -1,25 +1,8 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { badInput, type DomainError } from '../graphql/errors.js';
+import { badInput, type DomainError } from '../core/errors.js';
 import { USCC_RULES, usccProblem } from './uscc.js';
-import { isUuid } from '../graphql/batch.js';
 
-export { isUuid };
 
-/** A trimmed, non-empty string of at most `max` characters. */
-export function requiredText(field: string, value: string | null | undefined, max: number): string {
-  const text = value?.trim() ?? '';
-  if (!text) throw badInput(field, 'must not be empty');
-  if (text.length > max) throw badInput(field, `must be at most ${max} characters (got ${text.length})`);
-  return text;
-}
-
-/** Like `requiredText`, but blank means "none" (null). */
-export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
-  const text = value?.trim() ?? '';
-  if (!text) return null;
-  if (text.length > max) throw badInput(field, `must be at most ${max} characters (got ${text.length})`);
-  return text;
-}
 
 /** Trims and upper-cases a unified social credit code, then checks it against GB 32100-2015. */
 export function normaliseUscc(field: string, value: string): string {
@@ -56,8 +39,3 @@ export async function mapUniqueViolation<T>(
 }
 
 
-/** An id argument: malformed ids are the caller's mistake, not a database error. */
-export function idArg(field: string, value: string): string {
-  if (!isUuid(value)) throw badInput(field, 'is not an id this API issued');
-  return value.toLowerCase();
-}

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from './client.entity.js';
 import { ClientChange, recordClientChange } from './client.events.js';
-import { idArg, optionalText, requiredText } from './client.validation.js';
+import { idArg, optionalText, requiredText } from '../core/text.js';
 import { Contact } from './contact.entity.js';
 import type { AddContactInput } from './contact.inputs.js';
-import { badInput, notFound } from '../graphql/errors.js';
+import { badInput, notFound } from '../core/errors.js';
 
 const PHONE = /^\+?[0-9][0-9 ()-]{4,38}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -3,10 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from './client.entity.js';
 import { ComplaintStatus, FeedbackKind } from './client.enums.js';
 import { ClientChange, recordClientChange } from './client.events.js';
-import { idArg, optionalText, requiredText } from './client.validation.js';
+import { idArg, optionalText, requiredText } from '../core/text.js';
 import { Feedback } from './feedback.entity.js';
 import type { ResolveComplaintInput, SubmitFeedbackInput } from './feedback.inputs.js';
-import { badInput, conflict, notFound } from '../graphql/errors.js';
+import { badInput, conflict, notFound } from '../core/errors.js';
 
 const BODY_MAX = 10_000;
 

@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from './client.entity.js';
 import { ClientKind, ClientStatus, type InteractionKind } from './client.enums.js';
 import { ClientChange, recordClientChange } from './client.events.js';
-import { idArg, notInFuture, requiredText } from './client.validation.js';
+import { notInFuture } from './client.validation.js';
+import { idArg, requiredText } from '../core/text.js';
 import { Interaction } from './interaction.entity.js';
 import {
   CONTACT_CADENCE_DAYS,
@@ -13,8 +14,8 @@ import {
   type RecordInteractionInput,
 } from './interaction.inputs.js';
 import type { Viewer } from '../auth/viewer.js';
-import { badInput, conflict, notFound } from '../graphql/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../graphql/pagination.js';
+import { badInput, conflict, notFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
 
 const DAY_MS = 86_400_000;
 

@@ -6,7 +6,7 @@ import { SupplyChainLink } from './supply-chain-link.entity.js';
 import { SupplyChainService } from './supply-chain.service.js';
 import { CLIENT_WRITERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
-import { notFound } from '../graphql/errors.js';
+import { notFound } from '../core/errors.js';
 
 @InputType({ description: 'A core enterprise and a counterparty whose kind matches the role' })
 export class LinkSupplyChainInput {

@@ -2,9 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from './client.entity.js';
 import { ClientKind, ClientStatus, ROLE_KIND, type SupplyChainRole } from './client.enums.js';
 import { ClientChange, recordClientChange } from './client.events.js';
-import { idArg, mapUniqueViolation } from './client.validation.js';
+import { mapUniqueViolation } from './client.validation.js';
+import { idArg } from '../core/text.js';
 import { SupplyChainLink } from './supply-chain-link.entity.js';
-import { badInput, conflict, notFound } from '../graphql/errors.js';
+import { badInput, conflict, notFound } from '../core/errors.js';
 
 export interface LinkSpec {
   coreEnterpriseId: string;

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../graphql/errors.js';
+import { DomainError } from '../core/errors.js';
 import { backoffMs, deliver, describeFailure, isTransientFailure, type DeliveryHooks, type Failure } from './consumer-retry.js';
 import type { DomainEvent } from './outbox.js';
 

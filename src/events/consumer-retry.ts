@@ -1,6 +1,6 @@
 import { ConnectionException } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../core/metrics.js';
 import type { DomainEvent } from './outbox.js';
 
 /** How an outbox consumer retries an event that fails, and when it gives up on it. */

@@ -1,12 +1,13 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../core/metrics.js';
 import type { OutboxConsumerRegistry, ReplayableConsumer } from './consumer-registry.js';
 import { backoffMs, deliver, describeFailure, isTransientFailure, stackOf, type Failure, type RetryPolicy } from './consumer-retry.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import type { OutboxDispatcher } from './dispatcher.js';
 import { comparePositions, positionOf, type DomainEvent, type Position } from './outbox.js';
 import { readSettled, SETTLED } from './outbox.sql.js';
+import { WakeLoop } from './wake-loop.js';
 
 /** One reaction a durable consumer runs on the events it reads. */
 export interface ConsumerRule {
@@ -69,9 +70,7 @@ const ruleAccepts = (rule: ConsumerRule, e: DomainEvent) => rule.topics.includes
 export class DurableConsumer implements ReplayableConsumer {
   private readonly topics: readonly string[];
   private readonly batchSize: number;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly loop: WakeLoop;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
   private wakeSleeper: (() => void) | null = null;
@@ -87,6 +86,11 @@ export class DurableConsumer implements ReplayableConsumer {
   ) {
     this.topics = [...new Set(opts.rules.flatMap((r) => r.topics))];
     this.batchSize = opts.batchSize ?? DEFAULT_BATCH;
+    this.loop = new WakeLoop(
+      () => this.drain(),
+      (err) => opts.log.error({ consumer: opts.name, error: describeFailure(err), stack: stackOf(err) }, 'outbox consumer failed; will retry'),
+      opts.pollMs ?? 1000,
+    );
   }
 
   get name(): string {
@@ -113,24 +117,7 @@ export class DurableConsumer implements ReplayableConsumer {
 
   /** Reads the outbox now (coalesced: at most one read runs, and one more is queued). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.running = this.drain()
-      .catch((err: unknown) => this.opts.log.error({ consumer: this.opts.name, error: describeFailure(err), stack: stackOf(err) }, 'outbox consumer failed; will retry'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else if (!this.stopped) {
-          this.timer = setTimeout(() => this.wake(), this.opts.pollMs ?? 1000);
-          this.timer.unref();
-        }
-      });
+    this.loop.wake();
   }
 
   private async drain(): Promise<void> {
@@ -359,9 +346,8 @@ export class DurableConsumer implements ReplayableConsumer {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
     this.unsubscribe?.();
     this.wakeSleeper?.();
-    await this.running;
+    await this.loop.stop();
   }
 }

@@ -1,9 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { idArg, requiredText } from '../clients/client.validation.js';
-import type { Actor } from '../financing/money.js';
-import { badInput, conflict, DomainError, notFound } from '../graphql/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../graphql/pagination.js';
+import { idArg, requiredText } from '../core/text.js';
+import type { Actor } from '../core/actor.js';
+import { badInput, conflict, DomainError, notFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
 import type { OutboxConsumerRegistry } from './consumer-registry.js';
 import { describeFailure, isTransientFailure, type Failure } from './consumer-retry.js';
 import { OutboxDeadLetter } from './dead-letter.entity.js';

@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { AsyncQueue } from './async-queue.js';
 import { comparePositions, positionOf, type DomainEvent, type Position } from './outbox.js';
 import { readSettled, settledHorizon } from './outbox.sql.js';
-import { DomainError } from '../graphql/errors.js';
-import type { Metrics } from '../http/metrics.js';
+import { WakeLoop } from './wake-loop.js';
+import { DomainError } from '../core/errors.js';
+import type { Metrics } from '../core/metrics.js';
 
 const BATCH = 500;
 /** Events a subscriber may fall behind before it is dropped (it can resume with `after`). */
@@ -45,9 +46,7 @@ export class OutboxDispatcher {
   private queues = new Set<AsyncQueue<DomainEvent>>();
   /** Streams of in-process consumers (not subscribers): closed on stop, left out of `streamCount`. */
   private internalQueues = new Set<AsyncQueue<DomainEvent>>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly loop: WakeLoop;
   private stopped = false;
   private listenClient: pg.Client | null = null;
   private everListened = false;
@@ -56,7 +55,9 @@ export class OutboxDispatcher {
     private readonly orm: MikroORM,
     private readonly log: Logger,
     private readonly opts: { pollMs: number; listenUrl?: string; metrics?: Metrics },
-  ) {}
+  ) {
+    this.loop = new WakeLoop(() => this.drain(), (err) => this.log.error({ err }, 'outbox dispatch failed; will retry'), opts.pollMs);
+  }
 
   /** Starts after the newest settled event: history is for subscribers that ask with `after`. */
   async start(): Promise<void> {
@@ -64,7 +65,7 @@ export class OutboxDispatcher {
     // Commits in this process wake the dispatcher at once.
     this.orm.em.getEventManager().registerSubscriber({ afterTransactionCommit: () => this.wake() });
     if (this.opts.listenUrl) await this.listen(this.opts.listenUrl);
-    this.schedule();
+    this.loop.wake();
   }
 
   /**
@@ -119,31 +120,10 @@ export class OutboxDispatcher {
     }
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => this.wake(), this.opts.pollMs);
-    this.timer.unref();
-  }
 
   /** Reads the outbox now (coalesced: at most one read runs, and one more is queued). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.running = this.drain()
-      .catch((err: unknown) => this.log.error({ err }, 'outbox dispatch failed; will retry'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else {
-          this.schedule();
-        }
-      });
+    this.loop.wake();
   }
 
   private async drain(): Promise<void> {
@@ -262,8 +242,7 @@ export class OutboxDispatcher {
   /** Closes every live stream (their subscribers see completion) and stops tailing. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     const listening = this.listenClient;
     this.listenClient = null;
     await listening?.end().catch(() => undefined);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OutboxEvent } from './outbox.entity.js';
-import { badInput } from '../graphql/errors.js';
+import { badInput } from '../core/errors.js';
 import { isDefinedTopic, type PayloadOf, type Topic } from './catalogue.js';
 
 /** A delivered outbox row. `position` orders events; its opaque form is the subscription cursor. */

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Client } from '../clients/client.entity.js';
 import { ClientKind } from '../clients/client.enums.js';
 import type { Context } from '../graphql/context.js';
-import { notFound } from '../graphql/errors.js';
+import { notFound } from '../core/errors.js';
 import { CreditLine } from './credit-line.entity.js';
 import { ChainExposure, ChainMemberExposure, DebtorExposure } from './exposure.service.js';
 import { FinancingStatus } from './financing.enums.js';

@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
-import { normaliseUscc, optionalText } from '../clients/client.validation.js';
-import { badInput, conflict } from '../graphql/errors.js';
+import { normaliseUscc } from '../clients/client.validation.js';
+import { optionalText } from '../core/text.js';
+import { badInput, conflict } from '../core/errors.js';
 import { AmlWatchEntry, LoanPrimeRate } from './compliance.entity.js';
 import type { AddAmlWatchEntryInput, AddLoanPrimeRateInput } from './financing.inputs.js';
-import { dateArg, type Actor } from './money.js';
+import { dateArg } from './money.js';
+import { type Actor } from '../core/actor.js';
 
 export class ComplianceService {
   constructor(private readonly em: EntityManager) {}

@@ -1,15 +1,10 @@
 import { Decimal } from 'decimal.js';
 import type { Context } from '../graphql/context.js';
-import { unauthenticated } from '../graphql/errors.js';
+import { unauthenticated } from '../core/errors.js';
 import { RateCapPolicy } from './financing.enums.js';
 import { FinancingService, type FinancingPolicy } from './financing.service.js';
-import type { Actor } from './money.js';
+import type { Actor } from '../core/actor.js';
 
-/** The caller as recorded in histories. Guards have run: there is a viewer. */
-export function actorOf(ctx: Context): Actor {
-  if (!ctx.viewer) throw unauthenticated();
-  return { id: ctx.viewer.id, name: ctx.viewer.name };
-}
 
 export function policyOf(ctx: Context): FinancingPolicy {
   const { RATE_CAP_POLICY, RATE_CAP_LPR_MULTIPLE } = ctx.hub.config;

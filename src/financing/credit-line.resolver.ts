@@ -3,9 +3,10 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import { Client } from '../clients/client.entity.js';
 import { CREDIT_OFFICERS, READERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
-import { notFound } from '../graphql/errors.js';
+import { notFound } from '../core/errors.js';
 import { DecimalScalar } from '../graphql/scalars.js';
-import { actorOf, afterFinancingWrite } from './context.js';
+import { afterFinancingWrite } from './context.js';
+import { actorOf } from '../graphql/context.js';
 import { CreditLine, CreditLineChange, creditLineStatus } from './credit-line.entity.js';
 import { CreditLineService } from './credit-line.service.js';
 import { CreditLineStatus } from './financing.enums.js';

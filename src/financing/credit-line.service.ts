@@ -3,13 +3,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { Client } from '../clients/client.entity.js';
 import { ClientStatus } from '../clients/client.enums.js';
-import { idArg, requiredText } from '../clients/client.validation.js';
-import { badInput, conflict, notFound } from '../graphql/errors.js';
+import { idArg, requiredText } from '../core/text.js';
+import { badInput, conflict, notFound } from '../core/errors.js';
 import { CreditLine, CreditLineChange, creditLineStatus } from './credit-line.entity.js';
 import { CreditLineChangeKind, CreditLineStatus } from './financing.enums.js';
 import { FinancingTopic, recordFinancingEvent } from './financing.events.js';
 import type { AdjustCreditLimitInput, FreezeCreditLineInput, OpenCreditLineInput } from './financing.inputs.js';
-import { currencyArg, moneyArg, type Actor } from './money.js';
+import { currencyArg, moneyArg } from './money.js';
+import { type Actor } from '../core/actor.js';
 
 const CLOSED_CLIENT_STATUSES: readonly ClientStatus[] = [ClientStatus.SUSPENDED, ClientStatus.TERMINATED];
 

@@ -6,7 +6,8 @@ import { BucketChangeCause, FinancingStatus, LIVE_STATUSES, FinancingAction } fr
 import { Financing, Repayment, ScheduleInstalment } from './financing.entity.js';
 import { daysPastDue } from './financing.rules.js';
 import { FinancingService, paymentsOf, scheduleRowsOf } from './financing.service.js';
-import { SYSTEM_SCAN, type Actor } from './money.js';
+import { SYSTEM_SCAN } from './money.js';
+import { type Actor } from '../core/actor.js';
 
 /** Serialises scans of hub instances sharing one PostgreSQL. */
 const SCAN_LOCK = 0x5cf_d9d0;

@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { conflict, DomainError } from '../graphql/errors.js';
+import { conflict, DomainError } from '../core/errors.js';
 import { FINANCING_TRANSITIONS, type FinancingStatus } from './financing.enums.js';
 import { percent, type DatedRate } from './financing.rules.js';
 

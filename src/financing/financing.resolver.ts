@@ -5,11 +5,12 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Que
 import { Client } from '../clients/client.entity.js';
 import { CREDIT_OFFICERS, ADMINS, FINANCING_ORIGINATORS, READERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
-import { notFound } from '../graphql/errors.js';
+import { notFound } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { DecimalScalar } from '../graphql/scalars.js';
 import { selectsField } from '../graphql/selection.js';
-import { actorOf, afterFinancingWrite, financingService } from './context.js';
+import { afterFinancingWrite, financingService } from './context.js';
+import { actorOf } from '../graphql/context.js';
 import { CreditLine } from './credit-line.entity.js';
 import { DelinquencyBucket } from './financing.enums.js';
 import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from './financing.entity.js';

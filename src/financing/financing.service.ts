@@ -3,10 +3,11 @@ import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { Client } from '../clients/client.entity.js';
 import { ClientKind, ClientStatus, SupplyChainRole } from '../clients/client.enums.js';
-import { idArg, notInFuture, requiredText } from '../clients/client.validation.js';
+import { notInFuture } from '../clients/client.validation.js';
+import { idArg, requiredText } from '../core/text.js';
 import { SupplyChainLink } from '../clients/supply-chain-link.entity.js';
-import { badInput, conflict, notFound } from '../graphql/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../graphql/pagination.js';
+import { badInput, conflict, notFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
 import { AmlWatchEntry, LoanPrimeRate } from './compliance.entity.js';
 import { CreditLine, creditLineStatus } from './credit-line.entity.js';
 import {
@@ -41,7 +42,8 @@ import {
 } from './financing.rules.js';
 import { guaranteeArg, guaranteeOf, sameGuarantee, setGuarantee } from './guarantee.js';
 import { LedgerEntry } from './ledger-entry.entity.js';
-import { currencyArg, dateArg, historyStamp, integerArg, moneyArg, utilizationOf, type Actor } from './money.js';
+import { currencyArg, dateArg, historyStamp, integerArg, moneyArg, utilizationOf } from './money.js';
+import { type Actor } from '../core/actor.js';
 
 /** Financing rules that come from configuration. */
 export interface FinancingPolicy {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../graphql/errors.js';
+import { DomainError } from '../core/errors.js';
 import { GuaranteeKind } from './financing.enums.js';
 import { describeGuarantee, guaranteeArg, NO_GUARANTEE, sameGuarantee } from './guarantee.js';
 

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { Field, ObjectType } from 'type-graphql';
-import { optionalText, requiredText } from '../clients/client.validation.js';
-import { badInput } from '../graphql/errors.js';
+import { optionalText, requiredText } from '../core/text.js';
+import { badInput } from '../core/errors.js';
 import { DecimalScalar } from '../graphql/scalars.js';
 import { GuaranteeKind } from './financing.enums.js';
 import { moneyArg } from './money.js';

@@ -1,15 +1,11 @@
 import { Decimal } from 'decimal.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../graphql/errors.js';
+import { badInput } from '../core/errors.js';
 import { UTILIZING_STATUSES } from './financing.enums.js';
 import { isIsoDate } from './financing.rules.js';
 import { sqlRows } from '../db/sql.js';
 
-/** Who acts: the API key behind the request, or a job. Recorded with every change. */
-export interface Actor {
-  id: string | null;
-  name: string;
-}
+import type { Actor } from '../core/actor.js';
 
 export const SYSTEM_SCAN: Actor = { id: null, name: 'delinquency scan' };
 

@@ -1,10 +1,6 @@
 /** Helpers shared by the DataLoader batch functions of every domain. */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+import { isUuid } from '../core/text.js';
 
 /** Distinct, lower-cased ids that can exist; a malformed one matches nothing instead of failing the batch. */
 export const validIds = (ids: readonly string[]): string[] => [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];

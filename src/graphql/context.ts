@@ -1,10 +1,12 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { Actor } from '../core/actor.js';
+import { unauthenticated } from '../core/errors.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { OutboxConsumerRegistry } from '../events/consumer-registry.js';
 import type { OutboxDispatcher } from '../events/dispatcher.js';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../core/metrics.js';
 import type { LogisticsRuntime } from '../logistics/runtime.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -47,4 +49,10 @@ export function createContext(hub: Hub, viewer: Viewer | null, requestId: string
   };
   ctx.loaders = createLoaders(ctx.em);
   return ctx;
+}
+
+/** The caller as recorded in histories. Guards have run: there is a viewer. */
+export function actorOf(ctx: Context): Actor {
+  if (!ctx.viewer) throw unauthenticated();
+  return { id: ctx.viewer.id, name: ctx.viewer.name };
 }

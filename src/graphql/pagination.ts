@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
-import { badInput } from './errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../core/cursor.js';
 
 export enum SortDirection {
   ASC = 'ASC',
@@ -7,8 +7,6 @@ export enum SortDirection {
 }
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
 
 @ArgsType()
 export class PageArgs {
@@ -64,32 +62,6 @@ export function ConnectionType<T extends object>(name: string, node: ClassType<T
   return ConnectionClass;
 }
 
-/** Validated page size. */
-export function pageSize(first: number | undefined | null): number {
-  if (first === undefined || first === null) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badInput('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
-  }
-  return first;
-}
-
-/**
- * Cursors are opaque base64url of the sort key values of the last row. A keyset cursor stays
- * stable when rows are inserted before it, unlike an offset.
- */
-export function encodeCursor(values: readonly (string | number | null)[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string, arity: number, field = 'after'): (string | number | null)[] {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === arity) return parsed as (string | number | null)[];
-  } catch {
-    /* fall through */
-  }
-  throw badInput(field, 'is not a cursor this list returned');
-}
 
 /** Wraps rows fetched with `limit + 1` into a connection. */
 export function toConnection<T>(

@@ -5,13 +5,13 @@ import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker.js';
 import { AUTH_RESOLVERS } from '../auth/index.js';
 import { CLIENT_RESOLVERS } from '../clients/index.js';
-import { EVENT_RESOLVERS } from '../events/index.js';
+import { DeadLetterResolver } from './dead-letter.resolver.js';
 import { FINANCING_RESOLVERS } from '../financing/index.js';
 import { LOGISTICS_RESOLVERS } from '../logistics/index.js';
 import { RISK_RESOLVERS } from '../risk/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-const RESOLVERS: NonEmptyArray<Function> = [...AUTH_RESOLVERS, ...CLIENT_RESOLVERS, ...FINANCING_RESOLVERS, ...LOGISTICS_RESOLVERS, ...RISK_RESOLVERS, ...EVENT_RESOLVERS];
+const RESOLVERS: NonEmptyArray<Function> = [...AUTH_RESOLVERS, ...CLIENT_RESOLVERS, ...FINANCING_RESOLVERS, ...LOGISTICS_RESOLVERS, ...RISK_RESOLVERS, DeadLetterResolver];
 
 /**
  * type-graphql refuses to build a schema with subscriptions unless given a PubSub, even though

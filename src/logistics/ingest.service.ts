@@ -2,11 +2,12 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { LogisticsPartner } from './partner.entity.js';
 import { Shipment, TrackingEventRecord } from './shipment.entity.js';
-import { recordShipmentUpdated } from './shipment.events.js';
+import { recordShipmentUpdated, type ShipmentUpdatedPayload } from './shipment.events.js';
 import {
   foldStatus,
   isTerminal,
   type ExceptionReason,
+  type FoldResult,
   type ShipmentStatus,
   type ShipmentTrackingState,
   type TrackingEvent,
@@ -79,13 +80,10 @@ export async function ingestTrackingUpdate(
       key: e.key,
       status: e.status,
       reason: e.reason,
-      rawCode: e.rawCode?.slice(0, 100) ?? null,
-      rawSubCode: e.rawSubCode?.slice(0, 200) ?? null,
+      ...cutToColumns(e),
       description: e.description,
-      rawTime: e.rawTime.slice(0, 64),
       occurredAt: e.occurredAt,
       offsetAssumed: e.offsetAssumed,
-      location: e.location?.slice(0, 300) ?? null,
       source: e.source,
       receivedAt: e.receivedAt,
     });
@@ -104,21 +102,34 @@ export async function ingestTrackingUpdate(
   // Terminal shipments, and those the partner stopped tracking, are not polled again.
   if (isTerminal(shipment.status) || shipment.trackingStoppedAt) shipment.nextPollAt = null;
 
-  if (fold.changed) {
-    recordShipmentUpdated(em, {
-      shipmentId: shipment.id,
-      clientId: shipment.client.id,
-      partnerCode: partner.code,
-      status: shipment.status,
-      reason: shipment.exceptionReason ?? null,
-      statusChanged: fold.statusChanged,
-      reasonChanged: fold.reasonChanged,
-      etaChanged: fold.etaChanged,
-      newEventKeys: fold.newEvents.map((e) => e.key),
-    });
-  }
+  if (fold.changed) announce(em, { shipmentId: shipment.id, clientId: shipment.client.id, partnerCode: partner.code, status: shipment.status, reason: shipment.exceptionReason ?? null }, fold);
   await em.flush();
   return { shipment, newEvents: fold.newEvents.length, duplicates: fold.duplicates, changed: fold.changed };
+}
+
+/** A tracking event's partner-supplied text, cut to its columns' lengths (both storing paths). */
+function cutToColumns(e: TrackingEvent) {
+  return {
+    rawCode: e.rawCode?.slice(0, 100) ?? null,
+    rawSubCode: e.rawSubCode?.slice(0, 200) ?? null,
+    rawTime: e.rawTime.slice(0, 64),
+    location: e.location?.slice(0, 300) ?? null,
+  };
+}
+
+/** The `shipment.updated` event of a fold that changed something (both storing paths). */
+function announce(
+  em: EntityManager,
+  shipment: Pick<ShipmentUpdatedPayload, 'shipmentId' | 'clientId' | 'partnerCode' | 'status' | 'reason'>,
+  fold: FoldResult,
+): void {
+  recordShipmentUpdated(em, {
+    ...shipment,
+    statusChanged: fold.statusChanged,
+    reasonChanged: fold.reasonChanged,
+    etaChanged: fold.etaChanged,
+    newEventKeys: fold.newEvents.map((e) => e.key),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,20 +217,23 @@ export async function applyPushedUpdate(em: EntityManager, partner: { id: string
   // The first event of each key, as `foldStatus` keeps it.
   const firsts = new Map<string, TrackingEvent>();
   for (const e of update.events) if (!firsts.has(e.key)) firsts.set(e.key, e);
-  const events = [...firsts.values()].map((e) => ({
-    key: e.key,
-    status: e.status,
-    reason: e.reason,
-    raw_code: e.rawCode?.slice(0, 100) ?? null,
-    raw_sub_code: e.rawSubCode?.slice(0, 200) ?? null,
-    description: e.description,
-    raw_time: e.rawTime.slice(0, 64),
-    occurred_at: e.occurredAt.toISOString(),
-    offset_assumed: e.offsetAssumed,
-    location: e.location?.slice(0, 300) ?? null,
-    source: e.source,
-    received_at: e.receivedAt.toISOString(),
-  }));
+  const events = [...firsts.values()].map((e) => {
+    const cut = cutToColumns(e);
+    return {
+      key: e.key,
+      status: e.status,
+      reason: e.reason,
+      raw_code: cut.rawCode,
+      raw_sub_code: cut.rawSubCode,
+      description: e.description,
+      raw_time: cut.rawTime,
+      occurred_at: e.occurredAt.toISOString(),
+      offset_assumed: e.offsetAssumed,
+      location: cut.location,
+      source: e.source,
+      received_at: e.receivedAt.toISOString(),
+    };
+  });
   const [s] = await rows<LockedShipmentRow>(em, LOCK_AND_STORE_EVENTS, [partner.id, trackingNumber, JSON.stringify(events)]);
   const kept = trackingNumber.slice(0, 64);
   const inboxParams = (outcome: WebhookOutcome, reason: string | null, shipmentId: string | null) =>
@@ -275,17 +289,7 @@ export async function applyPushedUpdate(em: EntityManager, partner: { id: string
   }
 
   if (fold.changed) {
-    recordShipmentUpdated(em, {
-      shipmentId: s.id,
-      clientId: s.client_id,
-      partnerCode: partner.code,
-      status: next.status,
-      reason: next.exceptionReason ?? null,
-      statusChanged: fold.statusChanged,
-      reasonChanged: fold.reasonChanged,
-      etaChanged: fold.etaChanged,
-      newEventKeys: fold.newEvents.map((e) => e.key),
-    });
+    announce(em, { shipmentId: s.id, clientId: s.client_id, partnerCode: partner.code, status: next.status, reason: next.exceptionReason ?? null }, fold);
     await em.flush();
   }
   return { shipmentId: s.id, newEvents: fold.newEvents.length, duplicates: fold.duplicates, changed: fold.changed };

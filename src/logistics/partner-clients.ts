@@ -3,7 +3,7 @@
  * and kept (it holds the partner's circuit breaker and quota gate); re-created when the partner
  * row changes. Calls report to the metrics through the `PartnerCallObserver`.
  */
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../core/metrics.js';
 import type { CircuitState } from './partners/common/circuit-breaker.js';
 import type { PartnerCallObserver, PartnerCallResult, ResilienceOptions } from './partners/common/partner-http.js';
 import { PartnerPayloadError } from './partners/common/payload.js';

@@ -1,8 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { mapUniqueViolation, requiredText } from '../clients/client.validation.js';
+import { mapUniqueViolation } from '../clients/client.validation.js';
+import { requiredText } from '../core/text.js';
 import { sqlRows } from '../db/sql.js';
-import { badInput, conflict, DomainError } from '../graphql/errors.js';
+import { badInput, conflict, DomainError } from '../core/errors.js';
 import type { RegisterLogisticsPartnerInput, UpdateLogisticsPartnerInput } from './logistics.inputs.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
 import { SecretDecryptError, SecretsUnavailableError, type SecretBox } from './secrets.js';

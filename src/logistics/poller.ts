@@ -8,7 +8,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../core/metrics.js';
 import { ingestTrackingUpdate } from './ingest.service.js';
 import type { PartnerClients, PullResult } from './partner-clients.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';

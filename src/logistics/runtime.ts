@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../core/metrics.js';
 import { metricsObserver, PartnerClients } from './partner-clients.js';
 import { PartnerService } from './partner.service.js';
 import type { ResilienceOptions } from './partners/common/partner-http.js';

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Field, ObjectType, Resolver, Root, Subscription, 
 import { Role } from '../auth/api-key.entity.js';
 import { SHIPMENT_READERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
-import { notFound } from '../graphql/errors.js';
+import { notFound } from '../core/errors.js';
 import { decodeEventCursor, encodeEventCursor, positionOf, type DomainEvent } from '../events/outbox.js';
 import { ShipmentUpdatedFilter } from './logistics.inputs.js';
 import { Shipment, TrackingEventRecord } from './shipment.entity.js';

@@ -5,7 +5,7 @@ import { PARTNERS, READERS, SHIPMENT_READERS, SHIPMENT_REFRESHERS, SHIPMENT_WRIT
 import { Client } from '../clients/client.entity.js';
 import { Financing } from '../financing/financing.entity.js';
 import type { Context } from '../graphql/context.js';
-import { badInput, conflict, notFound } from '../graphql/errors.js';
+import { badInput, conflict, notFound } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { selectsField } from '../graphql/selection.js';
 import { PushTrackingEventsInput, RegisterShipmentInput, ShipmentFilter } from './logistics.inputs.js';

@@ -1,9 +1,10 @@
 import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
 import { Client } from '../clients/client.entity.js';
-import { idArg, mapUniqueViolation, optionalText } from '../clients/client.validation.js';
+import { mapUniqueViolation } from '../clients/client.validation.js';
+import { idArg, optionalText } from '../core/text.js';
 import { Financing } from '../financing/financing.entity.js';
-import { badInput, conflict, forbidden, notFound } from '../graphql/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../graphql/pagination.js';
+import { badInput, conflict, forbidden, notFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
 import { ingestTrackingUpdate, normaliseTrackingNumber, type IngestResult } from './ingest.service.js';
 import type { PushTrackingEventsInput, RegisterShipmentInput, ShipmentFilter } from './logistics.inputs.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';

@@ -7,9 +7,9 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { conflict, notFound } from '../graphql/errors.js';
-import { idArg } from '../clients/client.validation.js';
-import type { Metrics } from '../http/metrics.js';
+import { conflict, notFound } from '../core/errors.js';
+import { idArg } from '../core/text.js';
+import type { Metrics } from '../core/metrics.js';
 import { applyPushedUpdate, ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
 import { LogisticsPartner, PUSH_KINDS } from './partner.entity.js';
 import { PartnerService } from './partner.service.js';

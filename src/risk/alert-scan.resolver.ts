@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { RISK_ASSESSORS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
-import { badInput } from '../graphql/errors.js';
+import { badInput } from '../core/errors.js';
 import { alertThresholds } from './alert.rules.js';
 import { RiskScanResult, RiskScanService } from './alert.scan.js';
 

@@ -3,9 +3,10 @@ import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, Mutation, O
 import { ALERT_HANDLERS, READERS } from '../auth/viewer.js';
 import { Client } from '../clients/client.entity.js';
 import { decodeEventCursor, encodeEventCursor, positionOf, type DomainEvent } from '../events/outbox.js';
-import { actorOf, afterFinancingWrite, policyOf } from '../financing/context.js';
+import { afterFinancingWrite, policyOf } from '../financing/context.js';
+import { actorOf } from '../graphql/context.js';
 import type { Context } from '../graphql/context.js';
-import { notFound, unauthenticated } from '../graphql/errors.js';
+import { notFound, unauthenticated } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { selectsField } from '../graphql/selection.js';
 import { Alert, AlertRemediation, remediationOf } from './alert.entity.js';

@@ -1,12 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from '../clients/client.entity.js';
-import { idArg, requiredText } from '../clients/client.validation.js';
+import { idArg, requiredText } from '../core/text.js';
 import { appendEvent } from '../events/outbox.js';
 import type { FinancingPolicy } from '../financing/financing.service.js';
-import type { Actor } from '../financing/money.js';
-import { badInput, conflict, notFound } from '../graphql/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../graphql/pagination.js';
+import type { Actor } from '../core/actor.js';
+import { badInput, conflict, notFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
 import { Alert } from './alert.entity.js';
 import { AlertChange, AlertKind, AlertStatus, SEVERITY_RANK, Severity } from './alert.enums.js';
 import type { RemediationInput } from './alert.inputs.js';

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { badInput } from '../graphql/errors.js';
+import { badInput } from '../core/errors.js';
 
 /** A period's financial statement, in one currency. */
 export interface StatementFigures {

@@ -3,7 +3,7 @@ import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { Role } from '../auth/api-key.entity.js';
 import { GuaranteeKind } from '../financing/financing.enums.js';
-import { badInput, conflict, DomainError } from '../graphql/errors.js';
+import { badInput, conflict, DomainError } from '../core/errors.js';
 import { RemediationAction } from './alert.enums.js';
 import type { RemediationInput } from './alert.inputs.js';
 import { assertMayRemediate, extensionProblem, planRemediation, renameField } from './remediation.rules.js';

@@ -1,8 +1,8 @@
 import type { Role } from '../auth/api-key.entity.js';
 import { CREDIT_OFFICERS } from '../auth/viewer.js';
-import { idArg } from '../clients/client.validation.js';
+import { idArg } from '../core/text.js';
 import { daysBetween } from '../financing/financing.rules.js';
-import { badInput, DomainError, isDomainError } from '../graphql/errors.js';
+import { badInput, DomainError, isDomainError } from '../core/errors.js';
 import { RemediationAction } from './alert.enums.js';
 import type { RemediationInput } from './alert.inputs.js';
 

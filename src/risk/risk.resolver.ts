@@ -4,11 +4,11 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Que
 import { READERS, RISK_ASSESSORS, STATEMENT_WRITERS } from '../auth/viewer.js';
 import { Client } from '../clients/client.entity.js';
 import { ClientConnection } from '../clients/client.resolver.js';
-import { actorOf } from '../financing/context.js';
+import { actorOf } from '../graphql/context.js';
 import { businessDate } from '../financing/financing.rules.js';
 import { dateArg } from '../financing/money.js';
 import type { Context } from '../graphql/context.js';
-import { badInput, notFound } from '../graphql/errors.js';
+import { badInput, notFound } from '../core/errors.js';
 import { PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { selectsField } from '../graphql/selection.js';
 import { RiskAssessment, RiskDimensionScore } from './risk-assessment.entity.js';

@@ -1,12 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import { ADMINS } from '../auth/viewer.js';
-import { actorOf } from '../financing/context.js';
-import type { Context } from '../graphql/context.js';
-import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
-import { selectsField } from '../graphql/selection.js';
-import { OutboxDeadLetter } from './dead-letter.entity.js';
-import { DeadLetterService } from './dead-letter.service.js';
+import { actorOf, type Context } from './context.js';
+import { ConnectionType, PageArgs, toConnection, type Connection } from './pagination.js';
+import { selectsField } from './selection.js';
+import { OutboxDeadLetter } from '../events/dead-letter.entity.js';
+import { DeadLetterService } from '../events/dead-letter.service.js';
 
 export const DeadLetterConnection = ConnectionType('DeadLetter', OutboxDeadLetter);
 

@@ -1,4 +1,4 @@
-import { ClientKind, ComplaintCategory, InteractionKind } from '../../clients/client.enums.js';
+import { ClientKind, ComplaintCategory, InteractionKind } from '../clients/client.enums.js';
 import type { Prng } from './prng.js';
 
 /**

@@ -1,18 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
-import { Client } from '../../clients/client.entity.js';
-import { ClientStatus } from '../../clients/client.enums.js';
-import { addMonths, reviewCadence } from '../../clients/review-schedule.js';
-import { BucketChangeCause, DelinquencyBucket, FinancingStatus } from '../../financing/financing.enums.js';
-import { addDays, businessDate } from '../../financing/financing.rules.js';
-import { DEFAULT_ALERT_THRESHOLDS, onBucketChanged, onLineUtilisation, type AlertThresholds } from '../../risk/alert.rules.js';
-import { computeRatios } from '../../risk/ratios.js';
-import type { RiskAssessment } from '../../risk/risk-assessment.entity.js';
-import { RiskReview } from '../../risk/risk-review.entity.js';
-import { AssessmentTrigger, ReviewOutcome } from '../../risk/risk.enums.js';
-import { RiskService } from '../../risk/risk.service.js';
-import { FinancialStatement } from '../../risk/statement.entity.js';
-import { sqlRows } from '../sql.js';
+import { Client } from '../clients/client.entity.js';
+import { ClientStatus } from '../clients/client.enums.js';
+import { addMonths, reviewCadence } from '../clients/review-schedule.js';
+import { BucketChangeCause, DelinquencyBucket, FinancingStatus } from '../financing/financing.enums.js';
+import { addDays, businessDate } from '../financing/financing.rules.js';
+import { DEFAULT_ALERT_THRESHOLDS, onBucketChanged, onLineUtilisation, type AlertThresholds } from '../risk/alert.rules.js';
+import { computeRatios } from '../risk/ratios.js';
+import type { RiskAssessment } from '../risk/risk-assessment.entity.js';
+import { RiskReview } from '../risk/risk-review.entity.js';
+import { AssessmentTrigger, ReviewOutcome } from '../risk/risk.enums.js';
+import { RiskService } from '../risk/risk.service.js';
+import { FinancialStatement } from '../risk/statement.entity.js';
+import { sqlRows } from '../db/sql.js';
 
 /** Balance-sheet shapes per 1,000,000 of total assets: SAFE, GREY and DISTRESS Z″. */
 const PROFILES = {

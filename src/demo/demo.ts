@@ -5,10 +5,10 @@ import {
   ComplaintStatus,
   FeedbackKind,
   SupplyChainRole,
-} from '../../clients/client.enums.js';
+} from '../clients/client.enums.js';
 import { city } from './cities.js';
 import { seedUscc } from './codes.js';
-import type { AlertThresholds } from '../../risk/alert.rules.js';
+import type { AlertThresholds } from '../risk/alert.rules.js';
 import { seedDemoRisk } from './demo-risk.js';
 import { buildDemoFinancingRows, writeFinancingRows, type DemoClientRef, type FinancingSeedRows } from './demo-financing.js';
 import { DEMO_CLIENTS, type DemoClient, type DemoInteraction, type DemoSurvey } from './demo-portfolio.js';

@@ -17,13 +17,13 @@ import { Client } from '../clients/client.entity.js';
 import { ClientKind } from '../clients/client.enums.js';
 import { Financing } from '../financing/financing.entity.js';
 import { FinancingStatus, ProductKind } from '../financing/financing.enums.js';
-import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
-import { sealPartnerSecrets, type PartnerCredentials } from './partner.service.js';
-import { defaultScript, type ScriptedShipment } from './partners/simulator/scenarios.js';
-import { startPartnerSimulator, SIMULATOR_PARTNER_CODES, type PartnerSimulator } from './partners/simulator/simulator.js';
-import type { SecretBox } from './secrets.js';
-import { Shipment } from './shipment.entity.js';
-import { PartnerKind } from './tracking.js';
+import { LogisticsPartner, PULL_KINDS } from '../logistics/partner.entity.js';
+import { sealPartnerSecrets, type PartnerCredentials } from '../logistics/partner.service.js';
+import { defaultScript, type ScriptedShipment } from '../logistics/partners/simulator/scenarios.js';
+import { startPartnerSimulator, SIMULATOR_PARTNER_CODES, type PartnerSimulator } from '../logistics/partners/simulator/simulator.js';
+import type { SecretBox } from '../logistics/secrets.js';
+import { Shipment } from '../logistics/shipment.entity.js';
+import { PartnerKind } from '../logistics/tracking.js';
 
 /** Simulated minutes per real minute by default (`DEMO_SIM_SPEED`): a day's story plays in 24 minutes. */
 export const DEFAULT_DEMO_SPEED = 60;

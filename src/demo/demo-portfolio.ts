@@ -6,7 +6,7 @@ import {
   CreditRating,
   Industry,
   InteractionKind,
-} from '../../clients/client.enums.js';
+} from '../clients/client.enums.js';
 
 /**
  * The demo portfolio, written by hand: five core enterprises of a supply-chain-finance desk

@@ -9,7 +9,7 @@ import {
   LedgerEntryKind,
   ProductKind,
   RepaymentMethod,
-} from '../../financing/financing.enums.js';
+} from '../financing/financing.enums.js';
 import {
   accruedInterest,
   addDays,
@@ -22,7 +22,7 @@ import {
   ZERO,
   type PrincipalPayment,
   type ScheduleRow,
-} from '../../financing/financing.rules.js';
+} from '../financing/financing.rules.js';
 import { Prng } from './prng.js';
 import { DAY_MS, insertRows, iso, type SqlValue } from './rows.js';
 

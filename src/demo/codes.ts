@@ -1,4 +1,4 @@
-import { usccFromNumber } from '../../clients/uscc.js';
+import { usccFromNumber } from '../clients/uscc.js';
 
 /** Bodies are nine base-31 characters. */
 const SPACE = 31n ** 9n;

@@ -9,7 +9,7 @@ import {
   FeedbackKind,
   Industry,
   InteractionKind,
-} from '../../clients/client.enums.js';
+} from '../clients/client.enums.js';
 import { CITIES, type City } from './cities.js';
 import { seedUscc } from './codes.js';
 import { DEMO_USCC_NUMBERS_BELOW, ROLE_OF_KIND } from './demo.js';

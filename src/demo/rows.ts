@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ClientStatus } from '../../clients/client.enums.js';
-import { anniversaryReviewOn } from '../../clients/review-schedule.js';
-import { businessDate } from '../../financing/financing.rules.js';
+import type { ClientStatus } from '../clients/client.enums.js';
+import { anniversaryReviewOn } from '../clients/review-schedule.js';
+import { businessDate } from '../financing/financing.rules.js';
 
 /**
  * Raw rows for the seeds. Seeds write with multi-row INSERTs rather than through the unit of
