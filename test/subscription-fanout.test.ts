@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { DurableConsumer } from '../src/events/consumer.js';
+import { RISK_CONSUMER } from '../src/risk/risk.reactions.js';
 import { comparePositions, decodeEventCursor as positionOfCursor } from '../src/events/outbox.js';
 import { Role, type TestHub } from './helpers/hub.js';
 import { createClient, registerPartner, registerShipment, sql, startLogisticsHub } from './helpers/logistics.js';
@@ -19,6 +21,11 @@ beforeAll(async () => {
   await registerPartner(hub, { code: 'carrier-b', kind: 'GENERIC', name: 'Carrier B', webhookSecret: 'carrier-b-secret' });
   keys.partnerA = await hub.keyFor(Role.PARTNER, 'carrier-a');
   keys.partnerB = await hub.keyFor(Role.PARTNER, 'carrier-b');
+  // The risk reactions poll and batch on their own clock: their statements are not the fan-out's
+  // and would make the per-event counts below depend on timing.
+  const risk = hub.hub.consumers.get(RISK_CONSUMER);
+  if (!(risk instanceof DurableConsumer)) throw new Error('the risk reactions run as a durable consumer');
+  await risk.stop();
 }, 60_000);
 
 afterAll(async () => {
