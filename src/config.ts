@@ -129,6 +129,11 @@ export const VARIABLES = {
     default: 20,
     parse: int(1, 1000),
   },
+  WS_SUBSCRIBER_QUEUE: {
+    description: 'events a subscription may have waiting (its client not reading) before it is ended with SUBSCRIBER_BEHIND; it may resume with `after`',
+    default: 1000,
+    parse: int(1, 1_000_000),
+  },
   SHUTDOWN_GRACE_MS: {
     description: 'how long SIGTERM waits for in-flight work before closing anyway',
     default: 10000,

@@ -26,6 +26,9 @@ import { RISK_CONSUMER, riskRetryPolicy, riskRules } from './risk/risk.reactions
 import { RiskScanJob } from './risk/risk-scan.job.js';
 import { alertThresholds } from './risk/alert.rules.js';
 
+/** Pending connections the kernel may queue for us (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 8192;
+
 export interface RunningHub {
   hub: Hub;
   http: HttpServer;
@@ -122,7 +125,10 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
         })
       : null;
     const http = await createHttpServer(hub, schema);
-    await http.app.listen({ host: config.HOST, port: config.PORT });
+    // Thousands of subscribers reconnecting at once (a hub restart, a load balancer failing over)
+    // overflow Node's default accept queue of 511 and the kernel resets the excess; the kernel
+    // caps this at net.core.somaxconn.
+    await http.app.listen({ host: config.HOST, port: config.PORT, backlog: LISTEN_BACKLOG });
     delinquency?.start();
     riskScan?.start();
     const address = http.app.server.address();

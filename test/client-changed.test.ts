@@ -4,7 +4,7 @@ import { CLIENT_CHANGED, ClientChange } from '../src/clients/client.events.js';
 import { usccFromNumber } from '../src/clients/uscc.js';
 import { appendEvent } from '../src/events/outbox.js';
 import { Role, startTestHub, type TestHub } from './helpers/hub.js';
-import { subscribe, waitForStreams, type Collector } from './helpers/ws.js';
+import { openStreams, subscribe, waitForStreams, type Collector } from './helpers/ws.js';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -43,7 +43,7 @@ const rename = (id: string, name: string) =>
 
 /** Subscribes and waits until the hub has registered the stream, so no commit can slip past it. */
 async function open(variables: Record<string, unknown>, key?: string): Promise<Collector<EventData>> {
-  const before = hub.hub.dispatcher.streamCount;
+  const before = openStreams(hub);
   const sub = subscribe<EventData>(hub, CLIENT_CHANGED_SUB, variables, key);
   await waitForStreams(hub, before + 1);
   return sub;
@@ -174,14 +174,14 @@ describe('clientChanged', () => {
       await viewerSub.close();
     }
 
-    for (let i = 0; i < 100 && hub.hub.dispatcher.streamCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    const streamsBefore = hub.hub.dispatcher.streamCount;
+    for (let i = 0; i < 100 && openStreams(hub) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const streamsBefore = openStreams(hub);
     expect(streamsBefore).toBe(0);
     const partner = subscribe<EventData>(hub, CLIENT_CHANGED_SUB, {}, await hub.keyFor(Role.PARTNER, 'KD100'));
     const refused = await partner.next(5000);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     // Refused at subscribe time: no stream was opened for it.
-    expect(hub.hub.dispatcher.streamCount).toBe(streamsBefore);
+    expect(openStreams(hub)).toBe(streamsBefore);
     expect(await partner.ended).toEqual({});
     await partner.close();
 

@@ -3,7 +3,7 @@ import { startPartnerSimulator, SIMULATOR_CREDENTIALS, type PartnerSimulator } f
 import { getSchema } from '../src/graphql/schema.js';
 import { Role, startTestHub, type TestHub } from './helpers/hub.js';
 import { createClient, getShipment, registerPartner, registerShipment, sql, startLogisticsHub, type ShipmentRow } from './helpers/logistics.js';
-import { subscribe, waitForStreams } from './helpers/ws.js';
+import { openStreams, subscribe, waitForStreams } from './helpers/ws.js';
 
 let hub: TestHub;
 let sim: PartnerSimulator;
@@ -134,7 +134,7 @@ describe('shipmentUpdated', () => {
 
   it('delivers a change live in well under a second, nothing for a replay, and replays after a cursor', async () => {
     const s = await registerShipment(hub, { partnerCode: 'carrier-a', trackingNumber: 'A-LIVE', clientId });
-    const before = hub.hub.dispatcher.streamCount;
+    const before = openStreams(hub);
     const sub = subscribe<Ev>(hub, SUB, { filter: { shipmentId: s.id } });
     const partnerB = subscribe<Ev>(hub, SUB, {}, keys.partnerB);
     const partnerA = subscribe<Ev>(hub, SUB, {}, keys.partnerA);

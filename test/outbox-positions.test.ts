@@ -7,7 +7,7 @@ import { startTestHub, type TestHub } from './helpers/hub.js';
 import { createClient, sql } from './helpers/logistics.js';
 import { startPrivatePostgres, type PrivatePostgres } from './helpers/private-postgres.js';
 import { healthyStatement, waitFor } from './helpers/risk.js';
-import { subscribe } from './helpers/ws.js';
+import { openStreams, subscribe } from './helpers/ws.js';
 
 /**
  * Outbox positions compare as numbers everywhere: across a transaction id that gains a digit
@@ -77,7 +77,7 @@ describe('outbox positions across a power of ten', () => {
       return;
     }
     const live = subscribe<Sub>(hub, SUB, { id: clientId });
-    await waitFor(() => Promise.resolve(hub.hub.dispatcher.streamCount), (n) => n >= 1);
+    await waitFor(() => Promise.resolve(openStreams(hub)), (n) => n >= 1);
 
     const t0 = Date.now();
     await burnTo(txBoundary - 12n);
@@ -136,7 +136,7 @@ describe('outbox positions across a power of ten', () => {
     await hub.restart();
     // The dispatcher starts at the newest settled event: a live subscriber gets only what follows.
     const live = subscribe<Sub>(hub, SUB, { id: clientId });
-    await waitFor(() => Promise.resolve(hub.hub.dispatcher.streamCount), (n) => n >= 1);
+    await waitFor(() => Promise.resolve(openStreams(hub)), (n) => n >= 1);
     await changeIn(clientId, 1);
     const [fresh] = cursorsOf(await live.take(1, 10_000));
     await live.expectSilence(500);

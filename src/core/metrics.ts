@@ -50,6 +50,11 @@ export function createMetrics(sources: MetricSources = {}) {
       help: 'Live GraphQL subscriptions',
       registers: [registry],
     }),
+    subscribersBehind: new Counter({
+      name: 'scf_subscribers_behind_total',
+      help: 'Subscriptions ended because their client fell behind (SUBSCRIBER_BEHIND)',
+      registers: [registry],
+    }),
     wsConnections: new Gauge({
       name: 'scf_ws_connections_active',
       help: 'Open WebSocket connections',

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { Role } from '../auth/api-key.entity.js';
 import { ApiKeyService } from '../auth/api-key.service.js';
 import { SocketSessions } from '../auth/socket-sessions.js';
 import type { Viewer } from '../auth/viewer.js';
@@ -12,7 +13,9 @@ import { createContext, type Context, type Hub } from '../graphql/context.js';
 import { isDomainError } from '../core/errors.js';
 import { formatError } from '../graphql/errors.js';
 import { limitRules, validateWithLimits } from '../graphql/limits.js';
+import { SubscriptionFanout } from '../graphql/subscription-fanout.js';
 import { migrationsApplied } from '../db/orm.js';
+import { parseSnapshot } from '../events/dispatcher.js';
 import { queriesInScope, runInQueryScope } from '../db/query-scope.js';
 import { webhookRoutes } from './webhooks.js';
 
@@ -25,6 +28,37 @@ export interface HttpServer {
   close(): Promise<void>;
   /** Marks the hub as not ready (503 on /readyz) ahead of shutdown. */
   setDraining(): void;
+  /** The shared subscription executions (for tests and gauges). */
+  fanout: SubscriptionFanout;
+}
+
+/**
+ * What of the viewer a subscription's resolution can read: the role (the `@Authorized` guards of
+ * the fields it reaches) and, for a PARTNER key, its partner (`scopeOf` in the shipment
+ * resolvers). Subscribers with equal scopes share one resolution per event.
+ */
+export function accessScope(viewer: Viewer | null): string {
+  if (!viewer) return 'anonymous';
+  return viewer.role === Role.PARTNER ? `${viewer.role}:${viewer.partnerCode ?? ''}` : viewer.role;
+}
+
+function createFanout(hub: Hub, schema: GraphQLSchema): SubscriptionFanout {
+  return new SubscriptionFanout({
+    schema,
+    dispatcher: hub.dispatcher,
+    resumeArgument: 'after',
+    maxQueue: hub.config.WS_SUBSCRIBER_QUEUE,
+    scopeOf: (context) => accessScope((context as Context).viewer),
+    sharedContext: (context, dispatcher) => createContext({ ...hub, dispatcher }, (context as Context).viewer, `ws-shared-${randomUUID()}`),
+    snapshot: async () => {
+      const rows = await hub.orm.em.fork().getConnection().execute<{ snapshot: string }[]>('select pg_current_snapshot()::text as snapshot', [], 'all');
+      return parseSnapshot(rows[0]!.snapshot);
+    },
+    onBehind: ({ queued, resumeAfter }) => {
+      hub.metrics.subscribersBehind.inc();
+      hub.log.info({ queued, resumeAfter }, 'subscriber fell behind: ended, may resume with `after`');
+    },
+  });
 }
 
 /** An unknown and a malformed key read the same ('invalid'): the answer never says which keys exist. */
@@ -134,6 +168,7 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     viewer: Viewer | null;
     operations: Set<string>;
   }
+  const fanout = createFanout(hub, schema);
   // Which key each socket holds; closes them when the key is revoked (on any hub) or expires.
   const socketAuth = new SocketSessions(hub.orm, hub.dispatcher, hub.log.child({ component: 'ws-auth' }));
   const wsState = new WeakMap<object, ConnectionState>();
@@ -153,6 +188,8 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     {
       schema,
       validate: (s, document) => validateWithLimits(s, document, rules),
+      // One resolution per event for every subscriber with the same operation, variables and scope.
+      subscribe: (args) => fanout.subscribe(args),
       onConnect: async (ctx) => {
         // A refused socket is closed with 4401 and the reason before any operation runs.
         const viewer = await socketAuth.connect(ctx.extra.socket, ctx.connectionParams?.authorization, ctx.extra.request.socket.remoteAddress);
@@ -222,6 +259,7 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
 
   return {
     app,
+    fanout,
     setDraining() {
       draining = true;
     },

@@ -97,11 +97,16 @@ export function subscribe<T = Record<string, unknown>>(
   };
 }
 
+/** Subscription streams the hub holds open (joined to their shared execution, start taken). */
+export function openStreams(hub: TestHub): number {
+  return hub.running.http.fanout.readyMembers;
+}
+
 /** Waits until the hub holds at least `n` live event streams (subscriptions are registered). */
 export async function waitForStreams(hub: TestHub, n: number, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (hub.hub.dispatcher.streamCount < n) {
-    if (Date.now() > deadline) throw new Error(`only ${hub.hub.dispatcher.streamCount} of ${n} streams open`);
+  while (openStreams(hub) < n) {
+    if (Date.now() > deadline) throw new Error(`only ${openStreams(hub)} of ${n} streams open`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
