@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DurableConsumer } from '../src/events/consumer.js';
 import { appendEvent, encodeEventCursor, positionOf, decodeEventCursor, type DomainEvent } from '../src/events/outbox.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 import { TEST_TOPIC } from './helpers/test-topic.js';
@@ -232,3 +233,45 @@ async function waitForListener(c: pg.Client, db: string): Promise<void> {
   }
   throw new Error('the hub did not LISTEN again within 10 s');
 }
+
+describe('a durable consumer that starts for the first time', () => {
+  it.skipIf(!process.env.DATABASE_URL)(
+    'starts at the settled horizon: an event whose transaction commits after a newer one is acted on, not skipped (PostgreSQL)',
+    async () => {
+      // A writes its event first (lower txid) and stays open; B's event commits while A is open.
+      let releaseA!: () => void;
+      const aHolds = new Promise<void>((r) => (releaseA = r));
+      let aWrote!: () => void;
+      const aHasWritten = new Promise<void>((r) => (aWrote = r));
+      const a = hub.orm.em.fork().transactional(async (em: EntityManager) => {
+        appendEvent(em, TOPIC, 'horizon-A', { id: 'horizon-A' });
+        await em.flush();
+        aWrote();
+        await aHolds;
+      });
+      await aHasWritten;
+      await commitEvent('horizon-B');
+
+      // A consumer that never ran starts now, while A is still open: the newest row is B's.
+      const seen: string[] = [];
+      const consumer = new DurableConsumer(hub.orm, hub.hub.dispatcher, {
+        name: `test.horizon.${Date.now()}`,
+        rules: [{ name: 'record', topics: [TOPIC], accepts: (e) => e.aggregateId.startsWith('horizon-'), act: async (_tem, e) => void seen.push(e.aggregateId) }],
+        retry: { maxAttempts: 3, firstDelayMs: 10, maxDelayMs: 40 },
+        log: hub.hub.log,
+        pollMs: 100,
+      });
+      await consumer.start();
+      try {
+        releaseA();
+        await a;
+        const deadline = Date.now() + 10_000;
+        while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        // Both, in (txid, seq) order: A's transaction id is the lower one.
+        expect(seen).toEqual(['horizon-A', 'horizon-B']);
+      } finally {
+        await consumer.stop();
+      }
+    },
+  );
+});
