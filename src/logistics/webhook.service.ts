@@ -13,6 +13,7 @@ import type { Metrics } from '../core/metrics.js';
 import { applyPushedUpdate, ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
 import { LogisticsPartner, PUSH_KINDS } from './partner.entity.js';
 import { PartnerService } from './partner.service.js';
+import type { PushBatcher } from './push-batch.service.js';
 import { mapAfterShipWebhook } from './partners/aftership/aftership.mapper.js';
 import { verifyAfterShipWebhook } from './partners/aftership/aftership.signature.js';
 import { PartnerPayloadError } from './partners/common/payload.js';
@@ -86,6 +87,8 @@ export class WebhookService {
     private readonly secrets: SecretBox,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
+    /** The group commit; without it, each push gets a transaction of its own. */
+    private readonly batcher?: PushBatcher,
   ) {}
 
   private answer(kind: PartnerKind | null, status: number, ok: Record<string, unknown>, error?: string): WebhookAnswer {
@@ -164,8 +167,12 @@ export class WebhookService {
 
     try {
       // One transaction: the events, the shipment, the inbox row and the outbox event commit
-      // together, and the partner hears 200 only once they have.
-      const result = await this.em.transactional((tem) => applyPushedUpdate(tem, partner, update, { partnerCode: partner.code, headers: kept, body: raw, receivedAt }, receivedAt));
+      // together (with those of concurrent pushes, through the batcher), and the partner hears
+      // 200 only once they have.
+      const inboxRow = { partnerCode: partner.code, headers: kept, body: raw, receivedAt };
+      const result = this.batcher
+        ? await this.batcher.apply({ partner, update, inbox: inboxRow, now: receivedAt })
+        : await this.em.transactional((tem) => applyPushedUpdate(tem, partner, update, inboxRow, receivedAt));
       const outcome = result.shipmentId ? 'processed' : 'unmatched';
       this.metrics?.webhooks.inc({ partner: partner.code, outcome });
       // Unmatched pushes are acknowledged too: the partner would only retry the same bytes.
