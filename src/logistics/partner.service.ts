@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { mapUniqueViolation } from '../clients/client.validation.js';
 import { requiredText } from '../core/text.js';
 import { sqlRows } from '../db/sql.js';
@@ -116,6 +116,76 @@ interface PushPartnerRow {
   webhook_secret_sealed: string | null;
   previous_webhook_secret_sealed: string | null;
   previous_secret_expires_at: Date | string | null;
+}
+
+const PUSH_PARTNER_SELECT = `select id, code, kind, active, webhook_secret_sealed, previous_webhook_secret_sealed, previous_secret_expires_at from logistics_partner`;
+
+function toPushPartner(row: PushPartnerRow): PushPartner {
+  return {
+    id: row.id,
+    code: row.code,
+    kind: row.kind,
+    active: row.active,
+    webhookSecretSealed: row.webhook_secret_sealed,
+    previousWebhookSecretSealed: row.previous_webhook_secret_sealed,
+    previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at),
+  };
+}
+
+interface PartnerWaiter {
+  resolve: (p: PushPartner | null) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The partner reads of concurrent pushes, coalesced into one statement. Nothing is cached: a
+ * push waits for a read that STARTS after it arrived (the next turn of the event loop, or the
+ * end of the read in flight), so a rotated secret or a pause committed before a push arrived is
+ * always seen by it, as with a read of its own.
+ */
+export class PushPartnerReader {
+  private waiting = new Map<string, PartnerWaiter[]>();
+  private reading = false;
+  private scheduled = false;
+
+  constructor(private readonly orm: MikroORM) {}
+
+  find(code: string): Promise<PushPartner | null> {
+    return new Promise<PushPartner | null>((resolve, reject) => {
+      const list = this.waiting.get(code);
+      if (list) list.push({ resolve, reject });
+      else this.waiting.set(code, [{ resolve, reject }]);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.reading || !this.waiting.size) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.read();
+    });
+  }
+
+  private async read(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = new Map();
+    this.reading = true;
+    try {
+      const found = await this.orm.em.getConnection().execute<PushPartnerRow[]>(`${PUSH_PARTNER_SELECT} where code in (?)`, [[...batch.keys()]], 'all');
+      const byCode = new Map(found.map((r) => [r.code, r]));
+      for (const [code, waiters] of batch) {
+        const row = byCode.get(code);
+        for (const w of waiters) w.resolve(row ? toPushPartner(row) : null);
+      }
+    } catch (err) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
+    } finally {
+      this.reading = false;
+      this.schedule();
+    }
+  }
 }
 
 export class PartnerService {
@@ -253,21 +323,8 @@ export class PartnerService {
    * entity): a rotation, an expiry or a pause takes effect on the very next push, on every hub.
    */
   async findPushPartner(code: string): Promise<PushPartner | null> {
-    const [row] = await sqlRows<PushPartnerRow>(
-      this.em,
-      `select id, code, kind, active, webhook_secret_sealed, previous_webhook_secret_sealed, previous_secret_expires_at from logistics_partner where code = ?`,
-      [code],
-    );
-    if (!row) return null;
-    return {
-      id: row.id,
-      code: row.code,
-      kind: row.kind,
-      active: row.active,
-      webhookSecretSealed: row.webhook_secret_sealed,
-      previousWebhookSecretSealed: row.previous_webhook_secret_sealed,
-      previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at),
-    };
+    const [row] = await sqlRows<PushPartnerRow>(this.em, `${PUSH_PARTNER_SELECT} where code = ?`, [code]);
+    return row ? toPushPartner(row) : null;
   }
 
   /** Loads a partner fresh from the database (its sealed columns included). */

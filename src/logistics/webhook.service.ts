@@ -13,7 +13,7 @@ import type { Metrics } from '../core/metrics.js';
 import { applyPushedUpdate, ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
 import { LogisticsPartner, PUSH_KINDS } from './partner.entity.js';
 import { PartnerService } from './partner.service.js';
-import type { PushBatcher } from './push-batch.service.js';
+import type { LogisticsRuntime } from './runtime.js';
 import { mapAfterShipWebhook } from './partners/aftership/aftership.mapper.js';
 import { verifyAfterShipWebhook } from './partners/aftership/aftership.signature.js';
 import { PartnerPayloadError } from './partners/common/payload.js';
@@ -87,8 +87,8 @@ export class WebhookService {
     private readonly secrets: SecretBox,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
-    /** The group commit; without it, each push gets a transaction of its own. */
-    private readonly batcher?: PushBatcher,
+    /** The group commit and the coalesced partner reads; without them, each push reads and writes on its own. */
+    private readonly shared?: Pick<LogisticsRuntime, 'pushes' | 'pushPartners'>,
   ) {}
 
   private answer(kind: PartnerKind | null, status: number, ok: Record<string, unknown>, error?: string): WebhookAnswer {
@@ -115,7 +115,7 @@ export class WebhookService {
   async receive(partnerCode: string, raw: Buffer, headers: RequestHeaders): Promise<WebhookAnswer> {
     const receivedAt = new Date();
     const partners = new PartnerService(this.em, this.secrets);
-    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode) ? await partners.findPushPartner(partnerCode) : null;
+    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode) ? await (this.shared ? this.shared.pushPartners.find(partnerCode) : partners.findPushPartner(partnerCode)) : null;
     const noSuchPartner = { status: 404, body: { error: `no partner ${partnerCode.slice(0, 64)} takes pushes here` } };
     if (!partner || !PUSH_KINDS.has(partner.kind)) {
       // Nothing is written for an unknown partner: a stranger must not be able to fill our tables.
@@ -170,8 +170,8 @@ export class WebhookService {
       // together (with those of concurrent pushes, through the batcher), and the partner hears
       // 200 only once they have.
       const inboxRow = { partnerCode: partner.code, headers: kept, body: raw, receivedAt };
-      const result = this.batcher
-        ? await this.batcher.apply({ partner, update, inbox: inboxRow, now: receivedAt })
+      const result = this.shared
+        ? await this.shared.pushes.apply({ partner, update, inbox: inboxRow, now: receivedAt })
         : await this.em.transactional((tem) => applyPushedUpdate(tem, partner, update, inboxRow, receivedAt));
       const outcome = result.shipmentId ? 'processed' : 'unmatched';
       this.metrics?.webhooks.inc({ partner: partner.code, outcome });
