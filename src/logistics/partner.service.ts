@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { mapUniqueViolation } from '../clients/client.validation.js';
 import { requiredText } from '../core/text.js';
+import { addQueriesToScope, runInQueryScope } from '../db/query-scope.js';
 import { sqlRows } from '../db/sql.js';
 import { badInput, conflict, DomainError } from '../core/errors.js';
 import type { RegisterLogisticsPartnerInput, UpdateLogisticsPartnerInput } from './logistics.inputs.js';
@@ -133,7 +134,7 @@ function toPushPartner(row: PushPartnerRow): PushPartner {
 }
 
 interface PartnerWaiter {
-  resolve: (p: PushPartner | null) => void;
+  resolve: (r: { partner: PushPartner | null; statements: number }) => void;
   reject: (err: unknown) => void;
 }
 
@@ -151,11 +152,15 @@ export class PushPartnerReader {
   constructor(private readonly orm: MikroORM) {}
 
   find(code: string): Promise<PushPartner | null> {
-    return new Promise<PushPartner | null>((resolve, reject) => {
+    return new Promise<{ partner: PushPartner | null; statements: number }>((resolve, reject) => {
       const list = this.waiting.get(code);
       if (list) list.push({ resolve, reject });
       else this.waiting.set(code, [{ resolve, reject }]);
       this.schedule();
+    }).then(({ partner, statements }) => {
+      // In the caller's (the request's) scope: its share of the read, for the request log.
+      addQueriesToScope(statements);
+      return partner;
     });
   }
 
@@ -164,7 +169,7 @@ export class PushPartnerReader {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.read();
+      void runInQueryScope(() => this.read());
     });
   }
 
@@ -175,9 +180,11 @@ export class PushPartnerReader {
     try {
       const found = await this.orm.em.getConnection().execute<PushPartnerRow[]>(`${PUSH_PARTNER_SELECT} where code in (?)`, [[...batch.keys()]], 'all');
       const byCode = new Map(found.map((r) => [r.code, r]));
+      let readers = 0;
+      for (const waiters of batch.values()) readers += waiters.length;
       for (const [code, waiters] of batch) {
         const row = byCode.get(code);
-        for (const w of waiters) w.resolve(row ? toPushPartner(row) : null);
+        for (const w of waiters) w.resolve({ partner: row ? toPushPartner(row) : null, statements: 1 / readers });
       }
     } catch (err) {
       for (const waiters of batch.values()) for (const w of waiters) w.reject(err);

@@ -16,6 +16,7 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { addQueriesToScope, queriesInScope, runInQueryScope } from '../db/query-scope.js';
 import { applyPushedUpdate, cutToColumns, normaliseTrackingNumber, type PushInboxRow, type PushIngestResult } from './ingest.service.js';
 import { recordShipmentUpdates, type ShipmentUpdatedPayload } from './shipment.events.js';
 import { foldStatus, isTerminal, type ExceptionReason, type ShipmentStatus, type ShipmentTrackingState, type TrackingUpdate } from './tracking.js';
@@ -256,7 +257,8 @@ export async function applyPushedBatch(em: EntityManager, pushes: readonly PushT
 
 interface Pending {
   push: PushToApply;
-  resolve: (r: PushIngestResult) => void;
+  /** The result, and this push's share of the statements its batch took (the request log counts them). */
+  resolve: (r: { result: PushIngestResult; statements: number }) => void;
   reject: (err: unknown) => void;
 }
 
@@ -285,9 +287,13 @@ export class PushBatcher {
 
   /** Applies a verified push; resolves once the transaction that carries it committed. */
   apply(push: PushToApply): Promise<PushIngestResult> {
-    return new Promise<PushIngestResult>((resolve, reject) => {
+    return new Promise<{ result: PushIngestResult; statements: number }>((resolve, reject) => {
       this.queue.push({ push, resolve, reject });
       this.schedule();
+    }).then(({ result, statements }) => {
+      // In the caller's (the request's) scope.
+      addQueriesToScope(statements);
+      return result;
     });
   }
 
@@ -299,7 +305,8 @@ export class PushBatcher {
       while (this.inFlight < this.options.maxInFlight && this.queue.length) {
         const batch = this.queue.splice(0, this.options.maxBatch);
         this.inFlight += 1;
-        void this.run(batch).finally(() => {
+        // A scope of its own: the statements are shared out among the batch's requests.
+        void runInQueryScope(() => this.run(batch)).finally(() => {
           this.inFlight -= 1;
           this.schedule();
         });
@@ -310,7 +317,8 @@ export class PushBatcher {
   private async run(batch: Pending[]): Promise<void> {
     try {
       const results = await this.orm.em.fork().transactional((tem) => applyPushedBatch(tem, batch.map((p) => p.push)));
-      batch.forEach((p, i) => p.resolve(results[i]!));
+      const share = queriesInScope() / batch.length;
+      batch.forEach((p, i) => p.resolve({ result: results[i]!, statements: share }));
       return;
     } catch (err) {
       if (batch.length === 1) {
@@ -323,7 +331,9 @@ export class PushBatcher {
     for (const p of batch) {
       const { partner, update, inbox, now } = p.push;
       try {
-        p.resolve(await this.orm.em.fork().transactional((tem) => applyPushedUpdate(tem, partner, update, inbox, now)));
+        const before = queriesInScope();
+        const result = await this.orm.em.fork().transactional((tem) => applyPushedUpdate(tem, partner, update, inbox, now));
+        p.resolve({ result, statements: queriesInScope() - before });
       } catch (err) {
         p.reject(err);
       }
