@@ -82,14 +82,30 @@ export function mapPush(partner: Pick<LogisticsPartner, 'kind' | 'code'>, raw: B
 }
 
 export class WebhookService {
+  private forkedEm?: EntityManager;
+  private childLog?: Logger;
+
+  /**
+   * `em` and `log` may be given as functions, called on first use: a push that goes through
+   * `shared` needs neither unless something goes wrong, and forking an entity manager and a
+   * child logger per request was a measurable part of a push's CPU.
+   */
   constructor(
-    private readonly em: EntityManager,
+    private readonly emSource: EntityManager | (() => EntityManager),
     private readonly secrets: SecretBox,
-    private readonly log: Logger,
+    private readonly logSource: Logger | (() => Logger),
     private readonly metrics?: Metrics,
     /** The group commit and the coalesced partner reads; without them, each push reads and writes on its own. */
     private readonly shared?: Pick<LogisticsRuntime, 'pushes' | 'pushPartners'>,
   ) {}
+
+  private get em(): EntityManager {
+    return (this.forkedEm ??= typeof this.emSource === 'function' ? this.emSource() : this.emSource);
+  }
+
+  private get log(): Logger {
+    return (this.childLog ??= typeof this.logSource === 'function' ? this.logSource() : this.logSource);
+  }
 
   private answer(kind: PartnerKind | null, status: number, ok: Record<string, unknown>, error?: string): WebhookAnswer {
     if (kind === PartnerKind.KUAIDI100) return { status, body: error === undefined ? KUAIDI100_PUSH_ACK : kuaidi100PushNack(error) };
@@ -114,8 +130,9 @@ export class WebhookService {
 
   async receive(partnerCode: string, raw: Buffer, headers: RequestHeaders): Promise<WebhookAnswer> {
     const receivedAt = new Date();
-    const partners = new PartnerService(this.em, this.secrets);
-    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode) ? await (this.shared ? this.shared.pushPartners.find(partnerCode) : partners.findPushPartner(partnerCode)) : null;
+    let service: PartnerService | undefined;
+    const partners = () => (service ??= new PartnerService(this.em, this.secrets));
+    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode) ? await (this.shared ? this.shared.pushPartners.find(partnerCode) : partners().findPushPartner(partnerCode)) : null;
     const noSuchPartner = { status: 404, body: { error: `no partner ${partnerCode.slice(0, 64)} takes pushes here` } };
     if (!partner || !PUSH_KINDS.has(partner.kind)) {
       // Nothing is written for an unknown partner: a stranger must not be able to fill our tables.
@@ -132,10 +149,10 @@ export class WebhookService {
     const kind = partner.kind;
     const kept = keptHeaders(headers);
 
-    let verdict = verify(kind, raw, headers, this.opened(partner.code, () => partners.webhookSecretOf(partner)));
+    let verdict = verify(kind, raw, headers, this.opened(partner.code, () => partners().webhookSecretOf(partner)));
     if (!verdict.ok && (verdict.reason === 'bad-signature' || verdict.reason === 'no-secret')) {
       // Within a rotation's grace window the replaced secret is tried too; past it, it is not opened.
-      const previous = this.opened(partner.code, () => partners.previousWebhookSecretOf(partner, receivedAt));
+      const previous = this.opened(partner.code, () => partners().previousWebhookSecretOf(partner, receivedAt));
       const second = previous === null ? null : verify(kind, raw, headers, previous);
       if (second?.ok) {
         verdict = second;
