@@ -119,6 +119,22 @@ interface PushPartnerRow {
   previous_secret_expires_at: Date | string | null;
 }
 
+/** A partner's webhook secret, opened (no database: the sealed column travels with the partner). */
+export function openWebhookSecret(secrets: SecretBox, partner: Pick<LogisticsPartner, 'code' | 'webhookSecretSealed'>): string | null {
+  if (!partner.webhookSecretSealed) return null;
+  return secrets.open(partner.webhookSecretSealed, aad(partner.code, 'webhookSecret'), `webhook secret of partner ${partner.code}`);
+}
+
+/** The replaced webhook secret while it is still valid at `at`, opened; past its expiry it is never opened. */
+export function openPreviousWebhookSecret(
+  secrets: SecretBox,
+  partner: Pick<LogisticsPartner, 'code' | 'previousWebhookSecretSealed' | 'previousSecretExpiresAt'>,
+  at: Date,
+): string | null {
+  if (!partner.previousWebhookSecretSealed || !partner.previousSecretExpiresAt || partner.previousSecretExpiresAt.getTime() <= at.getTime()) return null;
+  return secrets.open(partner.previousWebhookSecretSealed, aad(partner.code, 'previousWebhookSecret'), `previous webhook secret of partner ${partner.code}`);
+}
+
 const PUSH_PARTNER_SELECT = `select id, code, kind, active, webhook_secret_sealed, previous_webhook_secret_sealed, previous_secret_expires_at from logistics_partner`;
 
 function toPushPartner(row: PushPartnerRow): PushPartner {
@@ -312,8 +328,7 @@ export class PartnerService {
 
   /** The partner's decrypted webhook secret, or null (then every push is refused). */
   webhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'webhookSecretSealed'>): string | null {
-    if (!partner.webhookSecretSealed) return null;
-    return this.secrets.open(partner.webhookSecretSealed, aad(partner.code, 'webhookSecret'), `webhook secret of partner ${partner.code}`);
+    return openWebhookSecret(this.secrets, partner);
   }
 
   /**
@@ -321,8 +336,7 @@ export class PartnerService {
    * Past its expiry it is never opened, so an old signature is refused like any wrong one.
    */
   previousWebhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'previousWebhookSecretSealed' | 'previousSecretExpiresAt'>, at: Date): string | null {
-    if (!partner.previousWebhookSecretSealed || !partner.previousSecretExpiresAt || partner.previousSecretExpiresAt.getTime() <= at.getTime()) return null;
-    return this.secrets.open(partner.previousWebhookSecretSealed, aad(partner.code, 'previousWebhookSecret'), `previous webhook secret of partner ${partner.code}`);
+    return openPreviousWebhookSecret(this.secrets, partner, at);
   }
 
   /**

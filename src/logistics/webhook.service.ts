@@ -12,7 +12,7 @@ import { idArg } from '../core/text.js';
 import type { Metrics } from '../core/metrics.js';
 import { applyPushedUpdate, ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
 import { LogisticsPartner, PUSH_KINDS } from './partner.entity.js';
-import { PartnerService } from './partner.service.js';
+import { openPreviousWebhookSecret, openWebhookSecret, PartnerService } from './partner.service.js';
 import type { LogisticsRuntime } from './runtime.js';
 import { mapAfterShipWebhook } from './partners/aftership/aftership.mapper.js';
 import { verifyAfterShipWebhook } from './partners/aftership/aftership.signature.js';
@@ -130,9 +130,9 @@ export class WebhookService {
 
   async receive(partnerCode: string, raw: Buffer, headers: RequestHeaders): Promise<WebhookAnswer> {
     const receivedAt = new Date();
-    let service: PartnerService | undefined;
-    const partners = () => (service ??= new PartnerService(this.em, this.secrets));
-    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode) ? await (this.shared ? this.shared.pushPartners.find(partnerCode) : partners().findPushPartner(partnerCode)) : null;
+    const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode)
+      ? await (this.shared ? this.shared.pushPartners.find(partnerCode) : new PartnerService(this.em, this.secrets).findPushPartner(partnerCode))
+      : null;
     const noSuchPartner = { status: 404, body: { error: `no partner ${partnerCode.slice(0, 64)} takes pushes here` } };
     if (!partner || !PUSH_KINDS.has(partner.kind)) {
       // Nothing is written for an unknown partner: a stranger must not be able to fill our tables.
@@ -149,10 +149,10 @@ export class WebhookService {
     const kind = partner.kind;
     const kept = keptHeaders(headers);
 
-    let verdict = verify(kind, raw, headers, this.opened(partner.code, () => partners().webhookSecretOf(partner)));
+    let verdict = verify(kind, raw, headers, this.opened(partner.code, () => openWebhookSecret(this.secrets, partner)));
     if (!verdict.ok && (verdict.reason === 'bad-signature' || verdict.reason === 'no-secret')) {
       // Within a rotation's grace window the replaced secret is tried too; past it, it is not opened.
-      const previous = this.opened(partner.code, () => partners().previousWebhookSecretOf(partner, receivedAt));
+      const previous = this.opened(partner.code, () => openPreviousWebhookSecret(this.secrets, partner, receivedAt));
       const second = previous === null ? null : verify(kind, raw, headers, previous);
       if (second?.ok) {
         verdict = second;
