@@ -4,9 +4,9 @@
  * and the query building of those statements. Concurrent verified pushes are queued instead, for
  * at most one turn of the event loop when the database is idle (a lone push does not wait), or
  * for as long as the batches already in flight take, and applied together in ONE transaction of
- * four set-based statements, whatever the number of pushes: lock the shipments and store all new
- * events; update the changed shipments and insert every inbox row; append the outbox events;
- * COMMIT (with BEGIN). Every push is acknowledged only once its batch committed.
+ * two set-based statements, whatever the number of pushes: lock the shipments and store all new
+ * events; update the changed shipments, append the outbox events and insert every inbox row
+ * (plus BEGIN and COMMIT). Every push is acknowledged only once its batch committed.
  *
  * The rules are those of `applyPushedUpdate`, push by push: pushes of one shipment in a batch are
  * folded in arrival order, each seeing the events of the ones before it (so a replay within a
@@ -18,7 +18,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { addQueriesToScope, queriesInScope, runInQueryScope } from '../db/query-scope.js';
 import { applyPushedUpdate, cutToColumns, normaliseTrackingNumber, type PushInboxRow, type PushIngestResult } from './ingest.service.js';
-import { recordShipmentUpdates, type ShipmentUpdatedPayload } from './shipment.events.js';
+import { shipmentUpdatesInsert, type ShipmentUpdatedPayload } from './shipment.events.js';
 import { foldStatus, isTerminal, type ExceptionReason, type ShipmentStatus, type ShipmentTrackingState, type TrackingUpdate } from './tracking.js';
 import { WebhookOutcome } from './webhook-inbox.entity.js';
 
@@ -97,8 +97,7 @@ const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 /**
  * Applies a batch of verified pushes in the caller's transaction (`em` is the transaction's), in
- * three statements plus one for the outbox when something changed, and returns each push's
- * result in the order given.
+ * two statements, and returns each push's result in the order given.
  */
 export async function applyPushedBatch(em: EntityManager, pushes: readonly PushToApply[]): Promise<PushIngestResult[]> {
   const shipmentKey = (partnerId: string, trackingNumber: string) => `${partnerId}\n${trackingNumber}`;
@@ -245,13 +244,21 @@ export async function applyPushedBatch(em: EntityManager, pushes: readonly PushT
       processed_at: processedAt,
     };
   });
+  // One statement: the shipments, the outbox events (built by the events layer) and the inbox rows.
+  const parts: string[] = [];
+  const bindings: string[] = [];
   if (updates.length) {
-    await rows(em, `with updated as (${UPDATE_SHIPMENTS}) ${INSERT_INBOX_ROWS}`, [JSON.stringify(updates), JSON.stringify(inbox)]);
-  } else {
-    await rows(em, INSERT_INBOX_ROWS, [JSON.stringify(inbox)]);
+    parts.push(`updated as (${UPDATE_SHIPMENTS})`);
+    bindings.push(JSON.stringify(updates));
   }
-  // In arrival order, so that a shipment's events are published in the order of its pushes.
-  if (announced.length) await recordShipmentUpdates(em, announced.sort((a, b) => a.at - b.at).map((a) => a.payload));
+  if (announced.length) {
+    // In arrival order, so that a shipment's events are published in the order of its pushes.
+    const outbox = shipmentUpdatesInsert(announced.sort((a, b) => a.at - b.at).map((a) => a.payload));
+    parts.push(`published as (${outbox.sql})`);
+    bindings.push(...outbox.bindings);
+  }
+  bindings.push(JSON.stringify(inbox));
+  await rows(em, `${parts.length ? `with ${parts.join(', ')} ` : ''}${INSERT_INBOX_ROWS}`, bindings);
   return results;
 }
 

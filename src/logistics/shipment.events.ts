@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineTopic, read } from '../events/catalogue.js';
-import { appendEvent, appendEvents } from '../events/outbox.js';
+import { appendEvent, outboxInsert, type OutboxInsert } from '../events/outbox.js';
 
 export interface ShipmentUpdatedPayload {
   shipmentId: string;
@@ -44,7 +44,7 @@ export function recordShipmentUpdated(em: EntityManager, payload: ShipmentUpdate
   appendEvent(em, SHIPMENT_UPDATED, payload.shipmentId, { ...payload });
 }
 
-/** Several `shipment.updated` events in one statement, in the order given (the webhook's group commit). */
-export function recordShipmentUpdates(em: EntityManager, payloads: readonly ShipmentUpdatedPayload[]): Promise<void> {
-  return appendEvents(em, SHIPMENT_UPDATED, payloads.map((p) => ({ aggregateId: p.shipmentId, payload: { ...p } })));
+/** The insert of several `shipment.updated` events, in the order given (the webhook's group commit runs it within its own statement). */
+export function shipmentUpdatesInsert(payloads: readonly ShipmentUpdatedPayload[]): OutboxInsert {
+  return outboxInsert(SHIPMENT_UPDATED, payloads.map((p) => ({ aggregateId: p.shipmentId, payload: { ...p } })));
 }
