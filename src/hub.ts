@@ -93,7 +93,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     // Partner secrets: SECRETS_KEY, else (embedded only) a key kept beside admin.key.
     const secrets = SecretBox.fromKey(config.SECRETS_KEY ?? (embedded ? embeddedSecretsKey(config.dataDir) : null));
     if (!secrets.available) log.warn('SECRETS_KEY is not set: logistics partners with credentials or webhook secrets cannot be registered');
-    const logistics = createLogisticsRuntime(orm, metrics, secrets);
+    const logistics = createLogisticsRuntime(orm, metrics, secrets, log);
     const hub: Hub = { config, orm, log, metrics, dispatcher, logistics, consumers };
     await dispatcher.start();
     // Re-assessment and early-warning rules, on the one durable consumer. They resume from their

@@ -35,20 +35,21 @@ async function push(body: unknown) {
 }
 
 describe('POST /webhooks/:partnerCode: the cost of a push', () => {
-  it('applies a push in six SQL statements in one transaction, however many events it carries', async () => {
+  it('applies a push in five SQL statements in one transaction, however many events it carries', async () => {
     await registerShipment(hub, { partnerCode: 'generic-ingest', trackingNumber: 'ING-1', clientId });
     const one = await push({ trackingNumber: 'ING-1', events: events(1, 0) });
     expect(one.result.json).toMatchObject({ status: 'processed', newEvents: 1 });
     const fifty = await push({ trackingNumber: 'ING-1', events: events(50, 1) });
     expect(fifty.result.json).toMatchObject({ status: 'processed', newEvents: 50 });
-    // The partner read; BEGIN; lock + new events; shipment + inbox row; outbox event; COMMIT.
-    expect(one.count).toBe(6);
-    expect(fifty.count).toBe(6);
+    // The partner read; BEGIN; lock + new events; shipment + outbox event + inbox row; COMMIT.
+    // (Concurrent pushes share all but the first of these: see the group commit below.)
+    expect(one.count).toBe(5);
+    expect(fifty.count).toBe(5);
     const [row] = await sql<{ n: string }>(hub, `select count(*)::text as n from tracking_event`);
     expect(Number(row!.n)).toBe(51);
   });
 
-  it('spends one statement less on a replay, which stores and publishes nothing', async () => {
+  it('stores and publishes nothing on a replay, in as many statements', async () => {
     const s = await registerShipment(hub, { partnerCode: 'generic-ingest', trackingNumber: 'ING-2', clientId });
     const body = { trackingNumber: 'ING-2', events: events(5, 100, 'PICKED_UP') };
     expect((await push(body)).result.json).toMatchObject({ newEvents: 5, duplicates: 0 });
@@ -71,6 +72,78 @@ describe('POST /webhooks/:partnerCode: the cost of a push', () => {
       `select outcome, tracking_number, body is not null as has_body from webhook_inbox where tracking_number = 'ING-NOT-REGISTERED'`,
     );
     expect(row).toEqual({ outcome: 'UNMATCHED', tracking_number: 'ING-NOT-REGISTERED', has_body: true });
+  });
+
+  it('stores concurrent pushes to different shipments and to one shipment once each, acknowledging each, in order', async () => {
+    const others = await Promise.all(Array.from({ length: 8 }, (_, i) => registerShipment(hub, { partnerCode: 'generic-ingest', trackingNumber: `ING-C${i}`, clientId })));
+    const same = await registerShipment(hub, { partnerCode: 'generic-ingest', trackingNumber: 'ING-SAME', clientId });
+    const statuses = ['PICKED_UP', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERY_FAILED'];
+    // Eight pushes of one event each to the same shipment (times increasing with i), the same
+    // bytes of the first one twice more (replays), and one push to each of eight others, at once.
+    const sameBodies = Array.from({ length: 8 }, (_, i) => ({
+      trackingNumber: 'ING-SAME',
+      events: [{ id: `same-${i}`, occurredAt: new Date(Date.UTC(2026, 3, 1, 0, i)).toISOString(), status: statuses[i % statuses.length] }],
+    }));
+    const first = genericPush(SECRET, sameBodies[0]);
+    const pushes = [
+      ...sameBodies.map((b) => genericPush(SECRET, b)),
+      first,
+      first,
+      ...others.map((_, i) => genericPush(SECRET, { trackingNumber: `ING-C${i}`, events: events(1, 300 + i, 'PICKED_UP') })),
+    ];
+    const answers = await Promise.all(pushes.map((p) => postWebhook(hub, 'generic-ingest', p.body, p.headers)));
+    for (const a of answers) expect(a).toMatchObject({ status: 200, json: { status: 'processed' } });
+    const news = (a: { json: unknown }) => (a.json as { newEvents: number }).newEvents;
+    // The three pushes of `same-0`: one stored it, two found it stored.
+    expect([answers[0]!, answers[8]!, answers[9]!].map(news).sort()).toEqual([0, 0, 1]);
+    for (const a of [...answers.slice(1, 8), ...answers.slice(10)]) expect(news(a)).toBe(1);
+
+    const stored = await sql<{ tracking_number: string; n: string }>(
+      hub,
+      `select s.tracking_number, count(e.id)::text as n from shipment s left join tracking_event e on e.shipment_id = s.id where s.tracking_number like 'ING-C%' or s.tracking_number = 'ING-SAME' group by 1`,
+    );
+    expect(Object.fromEntries(stored.map((r) => [r.tracking_number, Number(r.n)]))).toEqual({ 'ING-SAME': 8, ...Object.fromEntries(others.map((_, i) => [`ING-C${i}`, 1])) });
+    const inbox = await sql<{ n: string }>(hub, `select count(*)::text as n from webhook_inbox where shipment_id = ? and outcome = 'PROCESSED'`, [same.id]);
+    expect(Number(inbox[0]!.n)).toBe(10);
+
+    // One `shipment.updated` per push that brought something new, published in the order they
+    // were applied: each carries the status folded from the events of the ones before it.
+    const published = await sql<{ payload: { newEventKeys: string[]; status: string } }>(
+      hub,
+      `select payload from outbox_event where topic = 'shipment.updated' and aggregate_id = ? order by txid, seq`,
+      [same.id],
+    );
+    expect(published).toHaveLength(8);
+    const keyOf = await sql<{ key: string; i: number }>(
+      hub,
+      `select key, extract(minute from occurred_at)::int as i from tracking_event where shipment_id = ?`,
+      [same.id],
+    );
+    const indexOfKey = new Map(keyOf.map((r) => [r.key, r.i]));
+    let newest = -1;
+    const seen = new Set<string>();
+    for (const { payload } of published) {
+      expect(payload.newEventKeys).toHaveLength(1);
+      const key = payload.newEventKeys[0]!;
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+      newest = Math.max(newest, indexOfKey.get(key)!);
+      expect(payload.status).toBe(statuses[newest % statuses.length]);
+    }
+    const after = await getShipment(hub, same.id);
+    expect(after!.status).toBe(statuses[7 % statuses.length]);
+  });
+
+  it('fails only the push that cannot be stored when pushes arrive together', async () => {
+    const shipments = await Promise.all(Array.from({ length: 4 }, (_, i) => registerShipment(hub, { partnerCode: 'generic-ingest', trackingNumber: `ING-F${i}`, clientId })));
+    // A NUL character cannot be stored in a text column: this push's statement fails.
+    const bad = genericPush(SECRET, { trackingNumber: 'ING-F0', events: [{ id: 'nul', occurredAt: '2026-04-02T00:00:00Z', status: 'IN_TRANSIT', description: 'bad\u0000byte' }] });
+    const good = shipments.map((_, i) => genericPush(SECRET, { trackingNumber: `ING-F${i}`, events: events(1, 400 + i, 'PICKED_UP') }));
+    const answers = await Promise.all([bad, ...good].map((p) => postWebhook(hub, 'generic-ingest', p.body, p.headers)));
+    expect(answers[0]!.status).toBe(500);
+    for (const a of answers.slice(1)) expect(a).toMatchObject({ status: 200, json: { status: 'processed', newEvents: 1 } });
+    const [row] = await sql<{ n: string }>(hub, `select count(*)::text as n from tracking_event e join shipment s on s.id = e.shipment_id where s.tracking_number like 'ING-F%'`);
+    expect(Number(row!.n)).toBe(4);
   });
 
   it('keeps a terminal status against an equal-time or older event, storing both', async () => {

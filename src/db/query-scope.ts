@@ -28,3 +28,12 @@ export function instrumentQueries(orm: MikroORM, onQuery: () => void): void {
       if (s) s.queries++;
     });
 }
+
+/**
+ * Adds statements to the current scope: for work done on behalf of several scopes at once (a
+ * group commit runs in a scope of its own and hands each request its share).
+ */
+export function addQueriesToScope(n: number): void {
+  const s = scope.getStore();
+  if (s) s.queries += n;
+}

@@ -28,6 +28,25 @@ export function appendEvent<T extends Topic>(em: EntityManager, topic: T, aggreg
   em.persist(em.create(OutboxEvent, { topic: topic as string, aggregateId, payload: payload as unknown as Record<string, unknown> } as OutboxEvent));
 }
 
+/** An insert of outbox rows, to run as is or as a data-modifying `with` part of a larger statement. */
+export interface OutboxInsert {
+  sql: string;
+  bindings: string[];
+}
+
+/**
+ * The statement that appends several events of one catalogued topic, in the order given: for
+ * set-based writers (the webhook's group commit) that do not go through the unit of work and
+ * may fold it into a statement of their own. Same rows as `appendEvent` would queue.
+ */
+export function outboxInsert<T extends Topic>(topic: T, events: readonly { aggregateId: string; payload: PayloadOf<T> }[]): OutboxInsert {
+  if (!isDefinedTopic(topic)) throw new Error(`outbox topic ${topic} is not in the catalogue`);
+  return {
+    sql: `insert into outbox_event (topic, aggregate_id, payload) select ?, r.e->>'a', r.e->'p' from jsonb_array_elements(?::jsonb) with ordinality as r(e, ord) order by r.ord`,
+    bindings: [topic as string, JSON.stringify(events.map((e) => ({ a: e.aggregateId, p: e.payload })))],
+  };
+}
+
 export function positionOf(e: Pick<DomainEvent, 'txid' | 'seq'>): Position {
   return { txid: BigInt(e.txid), seq: BigInt(e.seq) };
 }

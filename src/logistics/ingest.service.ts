@@ -108,7 +108,7 @@ export async function ingestTrackingUpdate(
 }
 
 /** A tracking event's partner-supplied text, cut to its columns' lengths (both storing paths). */
-function cutToColumns(e: TrackingEvent) {
+export function cutToColumns(e: TrackingEvent) {
   return {
     rawCode: e.rawCode?.slice(0, 100) ?? null,
     rawSubCode: e.rawSubCode?.slice(0, 200) ?? null,

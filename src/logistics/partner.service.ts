@@ -1,7 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { mapUniqueViolation } from '../clients/client.validation.js';
 import { requiredText } from '../core/text.js';
+import { addQueriesToScope, runInQueryScope } from '../db/query-scope.js';
 import { sqlRows } from '../db/sql.js';
 import { badInput, conflict, DomainError } from '../core/errors.js';
 import type { RegisterLogisticsPartnerInput, UpdateLogisticsPartnerInput } from './logistics.inputs.js';
@@ -116,6 +117,118 @@ interface PushPartnerRow {
   webhook_secret_sealed: string | null;
   previous_webhook_secret_sealed: string | null;
   previous_secret_expires_at: Date | string | null;
+}
+
+/**
+ * Webhook secrets already opened, by box and by sealed value: every push opened its partner's
+ * secret again (AES-GCM, about 2 % of a push's CPU). Keyed by the sealed value, so a rotation
+ * (a new sealed value) is never served the old secret; only successful opens are kept.
+ */
+const openedSecrets = new WeakMap<SecretBox, Map<string, string>>();
+const MAX_OPENED_SECRETS = 256;
+
+function openRemembered(secrets: SecretBox, sealed: string, aadText: string, what: string): string {
+  let opened = openedSecrets.get(secrets);
+  if (!opened) openedSecrets.set(secrets, (opened = new Map()));
+  const key = `${aadText}\n${sealed}`;
+  const hit = opened.get(key);
+  if (hit !== undefined) return hit;
+  const plain = secrets.open(sealed, aadText, what);
+  if (opened.size >= MAX_OPENED_SECRETS) opened.clear();
+  opened.set(key, plain);
+  return plain;
+}
+
+/** A partner's webhook secret, opened (no database: the sealed column travels with the partner). */
+export function openWebhookSecret(secrets: SecretBox, partner: Pick<LogisticsPartner, 'code' | 'webhookSecretSealed'>): string | null {
+  if (!partner.webhookSecretSealed) return null;
+  return openRemembered(secrets, partner.webhookSecretSealed, aad(partner.code, 'webhookSecret'), `webhook secret of partner ${partner.code}`);
+}
+
+/** The replaced webhook secret while it is still valid at `at`, opened; past its expiry it is never opened. */
+export function openPreviousWebhookSecret(
+  secrets: SecretBox,
+  partner: Pick<LogisticsPartner, 'code' | 'previousWebhookSecretSealed' | 'previousSecretExpiresAt'>,
+  at: Date,
+): string | null {
+  if (!partner.previousWebhookSecretSealed || !partner.previousSecretExpiresAt || partner.previousSecretExpiresAt.getTime() <= at.getTime()) return null;
+  return openRemembered(secrets, partner.previousWebhookSecretSealed, aad(partner.code, 'previousWebhookSecret'), `previous webhook secret of partner ${partner.code}`);
+}
+
+const PUSH_PARTNER_SELECT = `select id, code, kind, active, webhook_secret_sealed, previous_webhook_secret_sealed, previous_secret_expires_at from logistics_partner`;
+
+function toPushPartner(row: PushPartnerRow): PushPartner {
+  return {
+    id: row.id,
+    code: row.code,
+    kind: row.kind,
+    active: row.active,
+    webhookSecretSealed: row.webhook_secret_sealed,
+    previousWebhookSecretSealed: row.previous_webhook_secret_sealed,
+    previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at),
+  };
+}
+
+interface PartnerWaiter {
+  resolve: (r: { partner: PushPartner | null; statements: number }) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The partner reads of concurrent pushes, coalesced into one statement. Nothing is cached: a
+ * push waits for a read that STARTS after it arrived (the next turn of the event loop, or the
+ * end of the read in flight), so a rotated secret or a pause committed before a push arrived is
+ * always seen by it, as with a read of its own.
+ */
+export class PushPartnerReader {
+  private waiting = new Map<string, PartnerWaiter[]>();
+  private reading = false;
+  private scheduled = false;
+
+  constructor(private readonly orm: MikroORM) {}
+
+  find(code: string): Promise<PushPartner | null> {
+    return new Promise<{ partner: PushPartner | null; statements: number }>((resolve, reject) => {
+      const list = this.waiting.get(code);
+      if (list) list.push({ resolve, reject });
+      else this.waiting.set(code, [{ resolve, reject }]);
+      this.schedule();
+    }).then(({ partner, statements }) => {
+      // In the caller's (the request's) scope: its share of the read, for the request log.
+      addQueriesToScope(statements);
+      return partner;
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.reading || !this.waiting.size) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void runInQueryScope(() => this.read());
+    });
+  }
+
+  private async read(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = new Map();
+    this.reading = true;
+    try {
+      const found = await this.orm.em.getConnection().execute<PushPartnerRow[]>(`${PUSH_PARTNER_SELECT} where code in (?)`, [[...batch.keys()]], 'all');
+      const byCode = new Map(found.map((r) => [r.code, r]));
+      let readers = 0;
+      for (const waiters of batch.values()) readers += waiters.length;
+      for (const [code, waiters] of batch) {
+        const row = byCode.get(code);
+        for (const w of waiters) w.resolve({ partner: row ? toPushPartner(row) : null, statements: 1 / readers });
+      }
+    } catch (err) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
+    } finally {
+      this.reading = false;
+      this.schedule();
+    }
+  }
 }
 
 export class PartnerService {
@@ -235,8 +348,7 @@ export class PartnerService {
 
   /** The partner's decrypted webhook secret, or null (then every push is refused). */
   webhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'webhookSecretSealed'>): string | null {
-    if (!partner.webhookSecretSealed) return null;
-    return this.secrets.open(partner.webhookSecretSealed, aad(partner.code, 'webhookSecret'), `webhook secret of partner ${partner.code}`);
+    return openWebhookSecret(this.secrets, partner);
   }
 
   /**
@@ -244,8 +356,7 @@ export class PartnerService {
    * Past its expiry it is never opened, so an old signature is refused like any wrong one.
    */
   previousWebhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'previousWebhookSecretSealed' | 'previousSecretExpiresAt'>, at: Date): string | null {
-    if (!partner.previousWebhookSecretSealed || !partner.previousSecretExpiresAt || partner.previousSecretExpiresAt.getTime() <= at.getTime()) return null;
-    return this.secrets.open(partner.previousWebhookSecretSealed, aad(partner.code, 'previousWebhookSecret'), `previous webhook secret of partner ${partner.code}`);
+    return openPreviousWebhookSecret(this.secrets, partner, at);
   }
 
   /**
@@ -253,21 +364,8 @@ export class PartnerService {
    * entity): a rotation, an expiry or a pause takes effect on the very next push, on every hub.
    */
   async findPushPartner(code: string): Promise<PushPartner | null> {
-    const [row] = await sqlRows<PushPartnerRow>(
-      this.em,
-      `select id, code, kind, active, webhook_secret_sealed, previous_webhook_secret_sealed, previous_secret_expires_at from logistics_partner where code = ?`,
-      [code],
-    );
-    if (!row) return null;
-    return {
-      id: row.id,
-      code: row.code,
-      kind: row.kind,
-      active: row.active,
-      webhookSecretSealed: row.webhook_secret_sealed,
-      previousWebhookSecretSealed: row.previous_webhook_secret_sealed,
-      previousSecretExpiresAt: row.previous_secret_expires_at === null ? null : new Date(row.previous_secret_expires_at),
-    };
+    const [row] = await sqlRows<PushPartnerRow>(this.em, `${PUSH_PARTNER_SELECT} where code = ?`, [code]);
+    return row ? toPushPartner(row) : null;
   }
 
   /** Loads a partner fresh from the database (its sealed columns included). */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineTopic, read } from '../events/catalogue.js';
-import { appendEvent } from '../events/outbox.js';
+import { appendEvent, outboxInsert, type OutboxInsert } from '../events/outbox.js';
 
 export interface ShipmentUpdatedPayload {
   shipmentId: string;
@@ -42,4 +42,9 @@ export const SHIPMENT_UPDATED = defineTopic('shipment.updated', parseShipmentUpd
 
 export function recordShipmentUpdated(em: EntityManager, payload: ShipmentUpdatedPayload): void {
   appendEvent(em, SHIPMENT_UPDATED, payload.shipmentId, { ...payload });
+}
+
+/** The insert of several `shipment.updated` events, in the order given (the webhook's group commit runs it within its own statement). */
+export function shipmentUpdatesInsert(payloads: readonly ShipmentUpdatedPayload[]): OutboxInsert {
+  return outboxInsert(SHIPMENT_UPDATED, payloads.map((p) => ({ aggregateId: p.shipmentId, payload: { ...p } })));
 }
