@@ -152,7 +152,7 @@ export interface PushIngestResult {
 }
 
 /** The shipment's row as the fold needs it, locked, with the keys of the events this statement stored. */
-interface LockedShipmentRow {
+export interface LockedShipmentRow {
   id: string;
   client_id: string;
   status: ShipmentStatus;
@@ -202,8 +202,27 @@ async function rows<T>(em: EntityManager, sql: string, bindings: readonly (strin
   return result.rows;
 }
 
-const instant = (v: string | Date | null): Date | null => (v === null ? null : new Date(v));
-const sameInstant = (a: Date | null, b: Date | null) => (a === null ? b === null : b !== null && a.getTime() === b.getTime());
+export const instant = (v: string | Date | null): Date | null => (v === null ? null : new Date(v));
+export const sameInstant = (a: Date | null, b: Date | null) => (a === null ? b === null : b !== null && a.getTime() === b.getTime());
+
+/** A tracking event as the set-based inserts read it (`jsonb_to_recordset`): its columns, cut to their lengths. */
+export function eventRow(e: TrackingEvent) {
+  const cut = cutToColumns(e);
+  return {
+    key: e.key,
+    status: e.status,
+    reason: e.reason,
+    raw_code: cut.rawCode,
+    raw_sub_code: cut.rawSubCode,
+    description: e.description,
+    raw_time: cut.rawTime,
+    occurred_at: e.occurredAt.toISOString(),
+    offset_assumed: e.offsetAssumed,
+    location: cut.location,
+    source: e.source,
+    received_at: e.receivedAt.toISOString(),
+  };
+}
 
 /**
  * Applies a verified push and keeps it in the inbox, in the caller's transaction (`em` is the
@@ -217,23 +236,7 @@ export async function applyPushedUpdate(em: EntityManager, partner: { id: string
   // The first event of each key, as `foldStatus` keeps it.
   const firsts = new Map<string, TrackingEvent>();
   for (const e of update.events) if (!firsts.has(e.key)) firsts.set(e.key, e);
-  const events = [...firsts.values()].map((e) => {
-    const cut = cutToColumns(e);
-    return {
-      key: e.key,
-      status: e.status,
-      reason: e.reason,
-      raw_code: cut.rawCode,
-      raw_sub_code: cut.rawSubCode,
-      description: e.description,
-      raw_time: cut.rawTime,
-      occurred_at: e.occurredAt.toISOString(),
-      offset_assumed: e.offsetAssumed,
-      location: cut.location,
-      source: e.source,
-      received_at: e.receivedAt.toISOString(),
-    };
-  });
+  const events = [...firsts.values()].map(eventRow);
   const [s] = await rows<LockedShipmentRow>(em, LOCK_AND_STORE_EVENTS, [partner.id, trackingNumber, JSON.stringify(events)]);
   const kept = trackingNumber.slice(0, 64);
   const inboxParams = (outcome: WebhookOutcome, reason: string | null, shipmentId: string | null) =>

@@ -17,7 +17,8 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { addQueriesToScope, queriesInScope, runInQueryScope } from '../db/query-scope.js';
-import { applyPushedUpdate, cutToColumns, normaliseTrackingNumber, type PushInboxRow, type PushIngestResult } from './ingest.service.js';
+import { sqlRows } from '../db/sql.js';
+import { applyPushedUpdate, eventRow, instant, sameInstant, type LockedShipmentRow, normaliseTrackingNumber, type PushInboxRow, type PushIngestResult } from './ingest.service.js';
 import { shipmentUpdatesInsert, type ShipmentUpdatedPayload } from './shipment.events.js';
 import { foldStatus, isTerminal, type ExceptionReason, type ShipmentStatus, type ShipmentTrackingState, type TrackingUpdate } from './tracking.js';
 import { WebhookOutcome } from './webhook-inbox.entity.js';
@@ -30,19 +31,10 @@ export interface PushToApply {
   now: Date;
 }
 
-interface LockedRow {
-  id: string;
+/** A batch's locked shipment: the single push's row, with what tells the batch's pushes apart. */
+interface LockedRow extends LockedShipmentRow {
   partner_id: string;
   tracking_number: string;
-  client_id: string;
-  status: ShipmentStatus;
-  exception_reason: ExceptionReason | null;
-  status_at: string | Date | null;
-  last_event_at: string | Date | null;
-  estimated_delivery_at: string | Date | null;
-  tracking_stopped_at: string | Date | null;
-  next_poll_at: string | Date | null;
-  inserted: string[];
 }
 
 /**
@@ -87,12 +79,6 @@ const UPDATE_SHIPMENTS = `update shipment sh
                                          tracking_stopped_at timestamptz, stopping boolean, tracking_stopped_reason text, next_poll_at timestamptz, updated_at timestamptz)
  where sh.id = u.id`;
 
-async function rows<T>(em: EntityManager, sql: string, bindings: readonly string[]): Promise<T[]> {
-  return em.getConnection().execute<T[]>(sql, [...bindings], 'all', em.getTransactionContext());
-}
-
-const instant = (v: string | Date | null): Date | null => (v === null ? null : new Date(v));
-const sameInstant = (a: Date | null, b: Date | null) => (a === null ? b === null : b !== null && a.getTime() === b.getTime());
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 /**
@@ -105,7 +91,7 @@ export async function applyPushedBatch(em: EntityManager, pushes: readonly PushT
   // Pushes by shipment, in arrival order; each event key stored once, from its first push.
   const byShipment = new Map<string, number[]>();
   const requested: { partner_id: string; tracking_number: string }[] = [];
-  const events: Record<string, string | boolean | null>[] = [];
+  const events: (ReturnType<typeof eventRow> & { partner_id: string; tracking_number: string })[] = [];
   const firstKeys = new Map<string, Set<string>>();
   pushes.forEach((p, i) => {
     const k = shipmentKey(p.partner.id, numbers[i]!);
@@ -122,27 +108,11 @@ export async function applyPushedBatch(em: EntityManager, pushes: readonly PushT
     for (const e of p.update.events) {
       if (seen.has(e.key)) continue;
       seen.add(e.key);
-      const cut = cutToColumns(e);
-      events.push({
-        partner_id: p.partner.id,
-        tracking_number: numbers[i]!,
-        key: e.key,
-        status: e.status,
-        reason: e.reason,
-        raw_code: cut.rawCode,
-        raw_sub_code: cut.rawSubCode,
-        description: e.description,
-        raw_time: cut.rawTime,
-        occurred_at: e.occurredAt.toISOString(),
-        offset_assumed: e.offsetAssumed,
-        location: cut.location,
-        source: e.source,
-        received_at: e.receivedAt.toISOString(),
-      });
+      events.push({ partner_id: p.partner.id, tracking_number: numbers[i]!, ...eventRow(e) });
     }
   });
 
-  const locked = await rows<LockedRow>(em, LOCK_AND_STORE_EVENTS, [JSON.stringify(requested), JSON.stringify(events)]);
+  const locked = await sqlRows<LockedRow>(em, LOCK_AND_STORE_EVENTS, [JSON.stringify(requested), JSON.stringify(events)]);
   const lockedBy = new Map(locked.map((r) => [shipmentKey(r.partner_id, r.tracking_number), r]));
 
   const results: PushIngestResult[] = new Array<PushIngestResult>(pushes.length);
@@ -258,7 +228,7 @@ export async function applyPushedBatch(em: EntityManager, pushes: readonly PushT
     bindings.push(...outbox.bindings);
   }
   bindings.push(JSON.stringify(inbox));
-  await rows(em, `${parts.length ? `with ${parts.join(', ')} ` : ''}${INSERT_INBOX_ROWS}`, bindings);
+  await sqlRows(em, `${parts.length ? `with ${parts.join(', ')} ` : ''}${INSERT_INBOX_ROWS}`, bindings);
   return results;
 }
 
