@@ -36,7 +36,7 @@ export interface TestHub {
   /** Creates an API key of `role` through the API and returns the plain key. */
   keyFor(role: Role, partnerCode?: string): Promise<string>;
   /** SQL statements the hub sent while `fn` ran (the outbox dispatcher's polls excluded). */
-  countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }>;
+  countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; count: number; statements: string[] }>;
   /** Stops the hub and starts it again on the same database (a new port: the fields are updated). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -80,12 +80,19 @@ export async function startTestHub(
   }
   // The outbox dispatcher's background reads follow its timer, not the request: left out.
   let queries = 0;
+  // The statements behind the count, for a test that must say what differed.
+  const recent: string[] = [];
   const countSql = (r: RunningHub) =>
     r.hub.orm.em
       .getConnection()
       .getKnex()
       .on('query', (q: { sql: string }) => {
-        if (!/\bfrom outbox_event\b/.test(q.sql)) queries++;
+        if (!/\bfrom outbox_event\b/.test(q.sql)) {
+          queries++;
+          recent.push(q.sql);
+          // Only the last few thousand are kept; `queries` keeps counting.
+          if (recent.length > 20_000) recent.splice(0, 10_000);
+        }
       });
   countSql(running);
 
@@ -136,7 +143,8 @@ export async function startTestHub(
     async countQueries(fn) {
       const before = queries;
       const result = await fn();
-      return { result, count: queries - before };
+      const count = queries - before;
+      return { result, count, statements: recent.slice(Math.max(0, recent.length - count)) };
     },
     async restart() {
       await running.stop();
