@@ -3,7 +3,6 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { mapUniqueViolation } from '../clients/client.validation.js';
 import { requiredText } from '../core/text.js';
 import { addQueriesToScope, runInQueryScope } from '../db/query-scope.js';
-import { sqlRows } from '../db/sql.js';
 import { badInput, conflict, DomainError } from '../core/errors.js';
 import type { RegisterLogisticsPartnerInput, UpdateLogisticsPartnerInput } from './logistics.inputs.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
@@ -311,7 +310,7 @@ export class PartnerService {
       if (secret !== null) {
         let current: string | null = null;
         try {
-          current = this.webhookSecretOf(partner);
+          current = openWebhookSecret(this.secrets, partner);
         } catch (err) {
           // A secret that no longer decrypts cannot be honoured in a grace window: it is dropped.
           if (!(err instanceof SecretDecryptError)) throw err;
@@ -344,28 +343,6 @@ export class PartnerService {
   credentialsOf(partner: Pick<LogisticsPartner, 'code' | 'credentialsSealed'>): PartnerCredentials | null {
     if (!partner.credentialsSealed) return null;
     return JSON.parse(this.secrets.open(partner.credentialsSealed, aad(partner.code, 'credentials'), `credentials of partner ${partner.code}`)) as PartnerCredentials;
-  }
-
-  /** The partner's decrypted webhook secret, or null (then every push is refused). */
-  webhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'webhookSecretSealed'>): string | null {
-    return openWebhookSecret(this.secrets, partner);
-  }
-
-  /**
-   * The webhook secret replaced by the last rotation while it is still valid at `at`, or null.
-   * Past its expiry it is never opened, so an old signature is refused like any wrong one.
-   */
-  previousWebhookSecretOf(partner: Pick<LogisticsPartner, 'code' | 'previousWebhookSecretSealed' | 'previousSecretExpiresAt'>, at: Date): string | null {
-    return openPreviousWebhookSecret(this.secrets, partner, at);
-  }
-
-  /**
-   * What verifying a push needs of a partner, read fresh at every push (a plain row, not an
-   * entity): a rotation, an expiry or a pause takes effect on the very next push, on every hub.
-   */
-  async findPushPartner(code: string): Promise<PushPartner | null> {
-    const [row] = await sqlRows<PushPartnerRow>(this.em, `${PUSH_PARTNER_SELECT} where code = ?`, [code]);
-    return row ? toPushPartner(row) : null;
   }
 
   /** Loads a partner fresh from the database (its sealed columns included). */

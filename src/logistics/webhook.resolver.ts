@@ -40,6 +40,6 @@ export class WebhookInboxResolver {
   @Authorized(...ADMINS)
   @Mutation(() => WebhookInbox, { description: 'Maps and applies a kept push again (after a fix, or once its shipment is registered); replays change nothing' })
   reprocessWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<WebhookInbox> {
-    return new WebhookService(ctx.em, ctx.hub.logistics.secrets, ctx.hub.log, ctx.hub.metrics).reprocess(id);
+    return new WebhookService(ctx.em, ctx.hub.logistics.secrets, ctx.hub.log, ctx.hub.metrics, ctx.hub.logistics).reprocess(id);
   }
 }

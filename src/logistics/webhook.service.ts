@@ -10,9 +10,9 @@ import type { Logger } from 'pino';
 import { conflict, notFound } from '../core/errors.js';
 import { idArg } from '../core/text.js';
 import type { Metrics } from '../core/metrics.js';
-import { applyPushedUpdate, ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
+import { ingestTrackingUpdate, normaliseTrackingNumber } from './ingest.service.js';
 import { LogisticsPartner, PUSH_KINDS } from './partner.entity.js';
-import { openPreviousWebhookSecret, openWebhookSecret, PartnerService } from './partner.service.js';
+import { openPreviousWebhookSecret, openWebhookSecret } from './partner.service.js';
 import type { LogisticsRuntime } from './runtime.js';
 import { mapAfterShipWebhook } from './partners/aftership/aftership.mapper.js';
 import { verifyAfterShipWebhook } from './partners/aftership/aftership.signature.js';
@@ -94,9 +94,9 @@ export class WebhookService {
     private readonly emSource: EntityManager | (() => EntityManager),
     private readonly secrets: SecretBox,
     private readonly logSource: Logger | (() => Logger),
-    private readonly metrics?: Metrics,
-    /** The group commit and the coalesced partner reads; without them, each push reads and writes on its own. */
-    private readonly shared?: Pick<LogisticsRuntime, 'pushes' | 'pushPartners'>,
+    private readonly metrics: Metrics,
+    /** The group commit and the coalesced partner reads of this hub's pushes. */
+    private readonly shared: Pick<LogisticsRuntime, 'pushes' | 'pushPartners'>,
   ) {}
 
   private get em(): EntityManager {
@@ -113,8 +113,8 @@ export class WebhookService {
   }
 
   private refuse(code: string, reason: string): void {
-    this.metrics?.webhookRefusals.inc({ partner: code, reason });
-    this.metrics?.webhooks.inc({ partner: code, outcome: 'refused' });
+    this.metrics.webhookRefusals.inc({ partner: code, reason });
+    this.metrics.webhooks.inc({ partner: code, outcome: 'refused' });
   }
 
   /** A partner secret, or null when it does not decrypt (logged: which partner, never the value). */
@@ -131,7 +131,7 @@ export class WebhookService {
   async receive(partnerCode: string, raw: Buffer, headers: RequestHeaders): Promise<WebhookAnswer> {
     const receivedAt = new Date();
     const partner = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(partnerCode)
-      ? await (this.shared ? this.shared.pushPartners.find(partnerCode) : new PartnerService(this.em, this.secrets).findPushPartner(partnerCode))
+      ? await this.shared.pushPartners.find(partnerCode)
       : null;
     const noSuchPartner = { status: 404, body: { error: `no partner ${partnerCode.slice(0, 64)} takes pushes here` } };
     if (!partner || !PUSH_KINDS.has(partner.kind)) {
@@ -157,7 +157,7 @@ export class WebhookService {
       if (second?.ok) {
         verdict = second;
         // Tells the operator the partner still signs with the old secret (never which secret).
-        this.metrics?.webhookPreviousSecret.inc({ partner: partner.code });
+        this.metrics.webhookPreviousSecret.inc({ partner: partner.code });
         this.log.info({ partner: partner.code, previousSecretExpiresAt: partner.previousSecretExpiresAt }, 'webhook verified by the previous secret');
         // Raw SQL: the ORM would move `updated_at`, which makes the pull client be rebuilt.
         await this.em.getConnection().execute('update logistics_partner set previous_secret_last_used_at = ? where id = ?', [receivedAt, partner.id], 'run');
@@ -187,16 +187,14 @@ export class WebhookService {
       // together (with those of concurrent pushes, through the batcher), and the partner hears
       // 200 only once they have.
       const inboxRow = { partnerCode: partner.code, headers: kept, body: raw, receivedAt };
-      const result = this.shared
-        ? await this.shared.pushes.apply({ partner, update, inbox: inboxRow, now: receivedAt })
-        : await this.em.transactional((tem) => applyPushedUpdate(tem, partner, update, inboxRow, receivedAt));
+      const result = await this.shared.pushes.apply({ partner, update, inbox: inboxRow, now: receivedAt });
       const outcome = result.shipmentId ? 'processed' : 'unmatched';
-      this.metrics?.webhooks.inc({ partner: partner.code, outcome });
+      this.metrics.webhooks.inc({ partner: partner.code, outcome });
       // Unmatched pushes are acknowledged too: the partner would only retry the same bytes.
       return this.answer(kind, 200, { status: outcome, newEvents: result.newEvents, duplicates: result.duplicates });
     } catch (err) {
       this.log.error({ err, partner: partner.code }, 'push could not be applied');
-      this.metrics?.webhooks.inc({ partner: partner.code, outcome: 'failed' });
+      this.metrics.webhooks.inc({ partner: partner.code, outcome: 'failed' });
       await this.inbox({ partnerCode: partner.code, headers: kept, body: raw, outcome: WebhookOutcome.FAILED, reason: 'could not be applied (server error); the partner will retry', receivedAt }).catch(
         () => undefined,
       );
