@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient as createWsClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { usccFromNumber } from '../src/clients/uscc.js';
-import { Role, startTestHub, type TestHub } from './helpers/hub.js';
+import { startTestHub, type TestHub } from './helpers/hub.js';
 import { subscribe, type Collector } from './helpers/ws.js';
 
 let hub: TestHub;

@@ -40,11 +40,6 @@ export function isDefinedTopic(topic: string): topic is Topic {
   return parsers.has(topic);
 }
 
-/** The catalogued topics, sorted. */
-export function definedTopics(): Topic[] {
-  return [...parsers.keys()].sort() as Topic[];
-}
-
 /** Whether `e` is of `topic` (a guard for `payloadOf`). */
 export function isEvent<T extends Topic>(e: Pick<DomainEvent, 'topic'>, topic: T): boolean {
   return e.topic === topic;

@@ -6,7 +6,8 @@ import { backoffMs, deliver, describeFailure, isTransientFailure, stackOf, type 
 import { DeadLetterService } from './dead-letter.service.js';
 import type { OutboxDispatcher } from './dispatcher.js';
 import { comparePositions, positionOf, type DomainEvent, type Position } from './outbox.js';
-import { readSettled, SETTLED } from './outbox.sql.js';
+import { positionOfRow, readSettled, settledHorizon, type PositionRow } from './outbox.sql.js';
+import { sqlRows } from '../db/sql.js';
 import { WakeLoop } from './wake-loop.js';
 
 /** One reaction a durable consumer runs on the events it reads. */
@@ -93,19 +94,13 @@ export class DurableConsumer implements ReplayableConsumer {
     );
   }
 
-  get name(): string {
-    return this.opts.name;
-  }
-
   async start(): Promise<void> {
     this.opts.registry?.register(this.opts.name, this);
+    // A consumer that never ran starts at the settled horizon; one that did keeps its position.
+    const horizon = await settledHorizon(this.orm.em.fork());
     await this.orm.em.fork().getConnection().execute(
-      `insert into outbox_consumer (name, txid, seq)
-       select ?, coalesce(h.txid, '0'::xid8), coalesce(h.seq, 0)
-         from (select 1) one
-         left join lateral (select o.txid, o.seq from outbox_event o where ${SETTLED} order by o.txid desc, o.seq desc limit 1) h on true
-       on conflict (name) do nothing`,
-      [this.opts.name],
+      `insert into outbox_consumer (name, txid, seq) values (?, ?::text::xid8, ?::bigint) on conflict (name) do nothing`,
+      [this.opts.name, horizon.txid.toString(), horizon.seq.toString()],
     );
     const topics = new Set(this.topics);
     // Events this hub dispatches wake it; other hubs' commits reach the dispatcher through NOTIFY.
@@ -287,36 +282,28 @@ export class DurableConsumer implements ReplayableConsumer {
    * transaction with an id holds back every hub's delivery (the settled horizon) until it ends.
    */
   private async lockPosition(tem: EntityManager): Promise<Position> {
-    const conn = tem.getConnection();
-    await conn.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`outbox_consumer:${this.opts.name}`], 'all', tem.getTransactionContext());
-    const [row] = await conn.execute<{ txid_text: string; seq_text: string }[]>(
-      `select txid::text as txid_text, seq::text as seq_text from outbox_consumer where name = ?`,
-      [this.opts.name],
-      'all',
-      tem.getTransactionContext(),
-    );
-    if (!row) throw new Error(`outbox consumer ${this.opts.name} has no position (start() creates it)`);
-    return { txid: BigInt(row.txid_text), seq: BigInt(row.seq_text) };
+    await sqlRows(tem, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`outbox_consumer:${this.opts.name}`]);
+    return this.readPosition(tem);
   }
 
   private async moveTo(tem: EntityManager, p: Position): Promise<void> {
-    await tem
-      .getConnection()
-      .execute(
-        `update outbox_consumer set txid = ?::text::xid8, seq = ?::bigint, updated_at = now() where name = ?`,
-        [p.txid.toString(), p.seq.toString(), this.opts.name],
-        'run',
-        tem.getTransactionContext(),
-      );
+    await sqlRows(tem, `update outbox_consumer set txid = ?::text::xid8, seq = ?::bigint, updated_at = now() where name = ?`, [
+      p.txid.toString(),
+      p.seq.toString(),
+      this.opts.name,
+    ]);
   }
 
   /** The stored position, read without a lock. */
-  async storedPosition(): Promise<Position> {
-    const [row] = await this.orm.em
-      .fork()
-      .getConnection()
-      .execute<{ txid_text: string; seq_text: string }[]>(`select txid::text as txid_text, seq::text as seq_text from outbox_consumer where name = ?`, [this.opts.name]);
-    return row ? { txid: BigInt(row.txid_text), seq: BigInt(row.seq_text) } : { txid: 0n, seq: 0n };
+  storedPosition(): Promise<Position> {
+    return this.readPosition(this.orm.em.fork());
+  }
+
+  /** The stored position, through `em` (in its transaction when it has one). */
+  private async readPosition(em: EntityManager): Promise<Position> {
+    const [row] = await sqlRows<PositionRow>(em, `select txid::text as txid_text, seq::text as seq_text from outbox_consumer where name = ?`, [this.opts.name]);
+    if (!row) throw new Error(`outbox consumer ${this.opts.name} has no position (start() creates it)`);
+    return positionOfRow(row);
   }
 
   private async databaseAnswers(): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlRows } from '../db/sql.js';
 import type { DomainEvent, Position } from './outbox.js';
 
 /**
@@ -16,7 +17,7 @@ import type { DomainEvent, Position } from './outbox.js';
  */
 export const SETTLED = `o.txid < pg_snapshot_xmin(pg_current_snapshot())`;
 
-export interface OutboxRow {
+interface OutboxRow {
   txid_text: string;
   seq_text: string;
   topic: string;
@@ -27,7 +28,7 @@ export interface OutboxRow {
 
 const COLUMNS = `o.txid::text as txid_text, o.seq::text as seq_text, o.topic, o.aggregate_id, o.payload, o.created_at`;
 
-export function eventOfRow(r: OutboxRow): DomainEvent {
+function eventOfRow(r: OutboxRow): DomainEvent {
   return {
     txid: r.txid_text,
     seq: r.seq_text,
@@ -42,9 +43,13 @@ export function eventOfRow(r: OutboxRow): DomainEvent {
 /** A text[] literal of topic names (names are `[a-z._]`; the quotes keep any other safe). */
 const textArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '')}"`).join(',')}}`;
 
-function run<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
+/** A position as these reads select it (text forms, compared nowhere but in SQL). */
+export interface PositionRow {
+  txid_text: string;
+  seq_text: string;
 }
+
+export const positionOfRow = (r: PositionRow): Position => ({ txid: BigInt(r.txid_text), seq: BigInt(r.seq_text) });
 
 export interface SettledRead {
   /** Exclusive lower bound. */
@@ -69,7 +74,7 @@ export async function readSettled(em: EntityManager, read: SettledRead): Promise
     where += ` and o.topic = any(?::text[])`;
   }
   params.push(read.limit);
-  const rows = await run<OutboxRow>(
+  const rows = await sqlRows<OutboxRow>(
     em,
     `select ${COLUMNS} from outbox_event o where ${where} and ${SETTLED} order by o.txid, o.seq limit ?`,
     params,
@@ -83,11 +88,9 @@ export async function readSettled(em: EntityManager, read: SettledRead): Promise
  * still held back by an older transaction — never skipped.
  */
 export async function settledHorizon(em: EntityManager): Promise<Position> {
-  const [row] = await run<{ txid_text: string; seq_text: string }>(
+  const [row] = await sqlRows<PositionRow>(
     em,
     `select o.txid::text as txid_text, o.seq::text as seq_text from outbox_event o where ${SETTLED} order by o.txid desc, o.seq desc limit 1`,
-    [],
   );
-  return row ? { txid: BigInt(row.txid_text), seq: BigInt(row.seq_text) } : { txid: 0n, seq: 0n };
+  return row ? positionOfRow(row) : { txid: 0n, seq: 0n };
 }
-

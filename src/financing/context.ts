@@ -1,9 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { Context } from '../graphql/context.js';
-import { unauthenticated } from '../core/errors.js';
 import { RateCapPolicy } from './financing.enums.js';
 import { FinancingService, type FinancingPolicy } from './financing.service.js';
-import type { Actor } from '../core/actor.js';
 
 
 export function policyOf(ctx: Context): FinancingPolicy {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { defineTopic, read } from '../events/catalogue.js';
-import { appendEvent, type DomainEvent } from '../events/outbox.js';
+import { defineTopic, read, type PayloadOf } from '../events/catalogue.js';
+import { appendEvent } from '../events/outbox.js';
 import { BucketChangeCause, CreditLineChangeKind, CreditLineStatus, DelinquencyBucket, FinancingAction, FinancingStatus } from './financing.enums.js';
 
 /** A deal changed status, or an AML hold was placed or cleared. Aggregate: the financing. */
@@ -127,10 +127,7 @@ export function recordFinancingEvent<T extends FinancingTopicName>(
   em: EntityManager,
   topic: T,
   aggregateId: string,
-  payload: import('../events/catalogue.js').PayloadOf<T>,
+  payload: PayloadOf<T>,
 ): void {
   appendEvent(em, topic, aggregateId, payload);
 }
-
-/** Whether an event is one of the financing domain's. */
-export const isFinancingEvent = (e: Pick<DomainEvent, 'topic'>): boolean => (Object.values(FinancingTopic) as string[]).includes(e.topic);

@@ -104,7 +104,6 @@ class Group {
   ready: Promise<ExecutionResult | null>;
   private tail: Promise<unknown> = Promise.resolve();
   private dispatched = 0;
-  private resolved = 0;
   private unlisten: (() => void) | null = null;
   private source: AsyncIterator<unknown> | null = null;
   private closed = false;
@@ -154,7 +153,6 @@ class Group {
     const result = this.tail
       .then(() => this.resolve(event))
       .then((r) => {
-        this.resolved = n;
         // Only results ready and not taken count against a member: a burst still being resolved is no one's fault.
         for (const m of this.members) m.checkBacklog(n);
         return r;

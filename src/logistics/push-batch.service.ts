@@ -20,7 +20,7 @@ import { addQueriesToScope, queriesInScope, runInQueryScope } from '../db/query-
 import { sqlRows } from '../db/sql.js';
 import { applyPushedUpdate, eventRow, instant, sameInstant, type LockedShipmentRow, normaliseTrackingNumber, type PushInboxRow, type PushIngestResult } from './ingest.service.js';
 import { shipmentUpdatesInsert, type ShipmentUpdatedPayload } from './shipment.events.js';
-import { foldStatus, isTerminal, type ExceptionReason, type ShipmentStatus, type ShipmentTrackingState, type TrackingUpdate } from './tracking.js';
+import { foldStatus, isTerminal, type ShipmentTrackingState, type TrackingUpdate } from './tracking.js';
 import { WebhookOutcome } from './webhook-inbox.entity.js';
 
 /** One verified, mapped push, as `applyPushedUpdate` takes it. */
