@@ -43,6 +43,27 @@ async function commitEvent(id: string): Promise<void> {
   });
 }
 
+/** A transaction that has written `id`'s event and stays open until `commit()`. */
+async function heldOpenWith(id: string): Promise<{ commit(): Promise<void> }> {
+  let release!: () => void;
+  const holds = new Promise<void>((r) => (release = r));
+  let wrote!: () => void;
+  const written = new Promise<void>((r) => (wrote = r));
+  const tx = hub.orm.em.fork().transactional(async (em: EntityManager) => {
+    appendEvent(em, TOPIC, id, { id });
+    await em.flush();
+    wrote();
+    await holds;
+  });
+  await written;
+  return {
+    async commit() {
+      release();
+      await tx;
+    },
+  };
+}
+
 /** The id of the newest event, as a cursor to resume after. */
 async function cursorNow(): Promise<string> {
   await commitEvent('marker');
@@ -98,10 +119,6 @@ describe('outbox dispatcher', () => {
 
       // B takes a transaction id first; A then writes its event (lower seq) and stays open;
       // B writes its event (higher seq) and commits first; A commits last.
-      let releaseA!: () => void;
-      const aHolds = new Promise<void>((r) => (releaseA = r));
-      let aWrote!: () => void;
-      const aHasWritten = new Promise<void>((r) => (aWrote = r));
       let bStarted!: () => void;
       const bHasXid = new Promise<void>((r) => (bStarted = r));
       let letBWrite!: () => void;
@@ -114,20 +131,13 @@ describe('outbox dispatcher', () => {
         appendEvent(em, TOPIC, 'late-B', { id: 'late-B' });
       });
       await bHasXid;
-      const a = hub.orm.em.fork().transactional(async (em: EntityManager) => {
-        appendEvent(em, TOPIC, 'late-A', { id: 'late-A' });
-        await em.flush();
-        aWrote();
-        await aHolds;
-      });
-      await aHasWritten;
+      const a = await heldOpenWith('late-A');
       letBWrite();
       await b;
 
       // B is visible, A is not yet: B must be held back or delivered, A must not be lost.
       await new Promise((r) => setTimeout(r, 400));
-      releaseA();
-      await a;
+      await a.commit();
 
       const seqs = await hub.orm.em
         .fork()
@@ -239,17 +249,7 @@ describe('a durable consumer that starts for the first time', () => {
     'starts at the settled horizon: an event whose transaction commits after a newer one is acted on, not skipped (PostgreSQL)',
     async () => {
       // A writes its event first (lower txid) and stays open; B's event commits while A is open.
-      let releaseA!: () => void;
-      const aHolds = new Promise<void>((r) => (releaseA = r));
-      let aWrote!: () => void;
-      const aHasWritten = new Promise<void>((r) => (aWrote = r));
-      const a = hub.orm.em.fork().transactional(async (em: EntityManager) => {
-        appendEvent(em, TOPIC, 'horizon-A', { id: 'horizon-A' });
-        await em.flush();
-        aWrote();
-        await aHolds;
-      });
-      await aHasWritten;
+      const a = await heldOpenWith('horizon-A');
       await commitEvent('horizon-B');
 
       // A consumer that never ran starts now, while A is still open: the newest row is B's.
@@ -263,8 +263,7 @@ describe('a durable consumer that starts for the first time', () => {
       });
       await consumer.start();
       try {
-        releaseA();
-        await a;
+        await a.commit();
         const deadline = Date.now() + 10_000;
         while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         // Both, in (txid, seq) order: A's transaction id is the lower one.

@@ -85,7 +85,7 @@ async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, t
 
 /** SQL statements run while `fn` ran and until the hub went quiet (background work of the events included). */
 /** The statements the hub ran for `fn` and whatever it set off, until quiet. */
-async function statementsFor(fn: () => Promise<void>): Promise<number> {
+async function statementsFor(fn: () => Promise<void>): Promise<{ count: number; statements: string[] }> {
   // Quiet = no statement for 300 ms. From quiet, so that what the subscribers' joining set off
   // (their snapshot, their key's check) is not counted, however late a loaded machine runs it;
   // until quiet, so that later reactions to the same events count too.
@@ -100,10 +100,8 @@ async function statementsFor(fn: () => Promise<void>): Promise<number> {
     await fn();
     await quiet();
   });
-  lastStatements = statements;
-  return count;
+  return { count, statements };
 }
-let lastStatements: string[] = [];
 
 /** What one run ran that the other did not (by statement text), for the failure message. */
 function difference(a: string[], b: string[]): string[] {
@@ -116,12 +114,20 @@ function difference(a: string[], b: string[]): string[] {
   });
 }
 
+/** Runs `measure` for 1 and for 200 subscribers, expects the same statements of both; returns the count. */
+async function expectFlatCost(measure: (n: number) => Promise<{ count: number; statements: string[] }>): Promise<number> {
+  const one = await measure(1);
+  const many = await measure(200);
+  expect(many.count, `only with 1: ${JSON.stringify(difference(one.statements, many.statements))}; only with 200: ${JSON.stringify(difference(many.statements, one.statements))}`).toBe(one.count);
+  return one.count;
+}
+
 describe('subscription fan-out', () => {
   it('resolves a clientChanged event once however many identical subscribers hear it', async () => {
     const measure = async (n: number) => {
       const subs = await openMany<ClientEv>(n, CLIENT_SUB, { filter: { clientId } });
       try {
-        const count = await statementsFor(async () => {
+        const cost = await statementsFor(async () => {
           for (let i = 0; i < 3; i++) await rename(clientId);
           await Promise.all(subs.map((s) => s.take(3, 30_000)));
         });
@@ -133,17 +139,12 @@ describe('subscription fan-out', () => {
         }
         const cursors = subs.map((s) => JSON.stringify(s.received.map((r) => r.data!.clientChanged.cursor)));
         expect(new Set(cursors).size).toBe(1);
-        return count;
+        return cost;
       } finally {
         await closeAll(subs);
       }
     };
-    const one = await measure(1);
-    const oneRan = lastStatements;
-    const many = await measure(200);
-    const manyRan = lastStatements;
-    expect(many, `only with 1: ${JSON.stringify(difference(oneRan, manyRan))}; only with 200: ${JSON.stringify(difference(manyRan, oneRan))}`).toBe(one);
-    expect(one).toBeGreaterThan(0);
+    expect(await expectFlatCost(measure)).toBeGreaterThan(0);
   }, 180_000);
 
   it('resolves a shipmentUpdated event once however many identical subscribers hear it', async () => {
@@ -154,23 +155,19 @@ describe('subscription fan-out', () => {
       const subs = await openMany<ShipmentEv>(n, SHIPMENT_SUB, { filter: { shipmentId: s.id } });
       try {
         const expected: string[][] = [];
-        const count = await statementsFor(async () => {
+        const cost = await statementsFor(async () => {
           for (let i = 0; i < 3; i++) expected.push([await push(keys.partnerA, 'carrier-a', trackingNumber)]);
           await Promise.all(subs.map((sub) => sub.take(3, 30_000)));
         });
         for (const sub of subs) {
           expect(sub.received.map((r) => r.data?.shipmentUpdated.newEvents.map((e) => e.description))).toEqual(expected);
         }
-        return count;
+        return cost;
       } finally {
         await closeAll(subs);
       }
     };
-    const one = await measure(1);
-    const oneRan = lastStatements;
-    const many = await measure(200);
-    const manyRan = lastStatements;
-    expect(many, `only with 1: ${JSON.stringify(difference(oneRan, manyRan))}; only with 200: ${JSON.stringify(difference(manyRan, oneRan))}`).toBe(one);
+    await expectFlatCost(measure);
   }, 180_000);
 
   it("never shows one partner's shipments to another partner's subscribers sharing the same operation", async () => {
@@ -238,7 +235,7 @@ describe('subscription fan-out', () => {
       for (let i = 0; i < 3; i++) await rename(clientId);
       const got = await live!.take(3, 30_000);
       const cursors = got.map((r) => r.data!.clientChanged.cursor);
-      const baseline = await statementsFor(async () => {
+      const { count: baseline } = await statementsFor(async () => {
         await rename(clientId);
         await live!.take(1, 30_000);
       });
@@ -250,7 +247,7 @@ describe('subscription fan-out', () => {
       expect((await resumed[1]!.take(2, 30_000)).map((r) => r.data?.clientChanged.cursor)).toEqual([cursors[2], fourth]);
       // Live now: one shared resolution for all three subscribers.
       let next = '';
-      const shared = await statementsFor(async () => {
+      const { count: shared } = await statementsFor(async () => {
         next = await rename(clientId);
         await Promise.all([live!, ...resumed].map((s) => s.take(1, 30_000)));
       });
