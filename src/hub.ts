@@ -25,6 +25,7 @@ import { embeddedSecretsKey, SecretBox } from './logistics/secrets.js';
 import { RISK_CONSUMER, riskRetryPolicy, riskRules } from './risk/risk.reactions.js';
 import { RiskScanJob } from './risk/risk-scan.job.js';
 import { alertThresholds } from './risk/alert.rules.js';
+import { KeyChecks } from './auth/key-checks.js';
 
 /** Pending connections the kernel may queue for us (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 8192;
@@ -94,7 +95,8 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
     const secrets = SecretBox.fromKey(config.SECRETS_KEY ?? (embedded ? embeddedSecretsKey(config.dataDir) : null));
     if (!secrets.available) log.warn('SECRETS_KEY is not set: logistics partners with credentials or webhook secrets cannot be registered');
     const logistics = createLogisticsRuntime(orm, metrics, secrets, log);
-    const hub: Hub = { config, orm, log, metrics, dispatcher, logistics, consumers };
+    const keys = new KeyChecks(orm, dispatcher);
+    const hub: Hub = { config, orm, log, metrics, dispatcher, logistics, consumers, keys };
     await dispatcher.start();
     // Re-assessment and early-warning rules, on the one durable consumer. They resume from their
     // persisted outbox position: what changed while no hub ran is acted on now.
@@ -156,6 +158,7 @@ export async function startHub(config: Config, log: Logger, database?: DatabaseT
           await delinquency?.stop();
           await riskScan?.stop();
           await riskReactions.stop();
+          keys.stop();
           await dispatcher.stop();
           await ormToClose.close(true);
           await embedded?.stop();

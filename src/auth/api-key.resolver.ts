@@ -69,7 +69,10 @@ export class ApiKeyResolver {
 
   @Authorized(...ADMINS)
   @Mutation(() => ApiKey)
-  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
-    return new ApiKeyService(ctx.em).revoke(id);
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
+    const key = await new ApiKeyService(ctx.em).revoke(id);
+    // Committed: this process stops accepting the key now; other hubs on the event.
+    ctx.hub.keys.revoked(key.id, 'revoked');
+    return key;
   }
 }

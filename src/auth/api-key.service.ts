@@ -50,20 +50,6 @@ export function toViewer(key: ApiKey): Viewer {
 export class ApiKeyService {
   constructor(private readonly em: EntityManager) {}
 
-  /** The live (not revoked, not expired) key with this plain value, or null. */
-  async authenticate(plain: string): Promise<Viewer | null> {
-    const result = await this.check(plain);
-    return result.status === 'live' ? result.viewer : null;
-  }
-
-  /** What the `Authorization` header (`Bearer <key>`) or WebSocket `authorization` parameter amounts to. */
-  async checkAuthorization(header: unknown): Promise<KeyCheck> {
-    const plain = parseAuthorization(header);
-    if (plain === null) return { status: 'missing' };
-    if (plain === '') return { status: 'invalid' };
-    return this.check(plain);
-  }
-
   /** What a plain key amounts to: live (with its viewer), revoked, expired, or invalid. */
   async check(plain: string): Promise<KeyCheck> {
     const hash = hashKey(plain);

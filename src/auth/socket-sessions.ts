@@ -2,10 +2,10 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { OutboxDispatcher } from '../events/dispatcher.js';
 import { ApiKey } from './api-key.entity.js';
-import { parseApiKeyRevoked, type ApiKeyRevokedReason } from './api-key.events.js';
-import { ApiKeyService, hashKey, keyStatus, parseAuthorization, type KeyCheck } from './api-key.service.js';
+import type { ApiKeyRevokedReason } from './api-key.events.js';
+import { keyStatus } from './api-key.service.js';
+import { KEY_CHECK_TTL_MS, type KeyChecks } from './key-checks.js';
 import type { Viewer } from './viewer.js';
 
 /**
@@ -30,14 +30,10 @@ export interface ClosableSocket {
   terminate(): void;
 }
 
-/** How long a key's validity, once read, is trusted by every socket of this process. */
-const STATUS_TTL_MS = 1000;
 /** How long a closed socket may take to answer the close handshake before it is cut. */
 const CLOSE_GRACE_MS = 1000;
 /** Longest delay `setTimeout` takes (about 24.8 days); later expiries re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** Revocations remembered to catch connections authenticated just before the event arrived. */
-const REVOCATION_MEMORY_MS = 60_000;
 const WS_OPEN = 1;
 const WS_CLOSED = 3;
 
@@ -56,11 +52,6 @@ interface KeyState {
   readAt: number;
 }
 
-interface ConnectState {
-  check: KeyCheck;
-  readAt: number;
-}
-
 /**
  * The open WebSockets of this process by API key, and the rule that a key that stops working
  * loses them: on an `api_key.revoked` event (from any hub sharing the database), when the key
@@ -71,30 +62,23 @@ export class SocketSessions {
   private readonly sessions = new WeakMap<ClosableSocket, Session>();
   private readonly byKey = new Map<string, Set<Session>>();
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
-  /** Key validity shared by all sockets of the key, fresh for STATUS_TTL_MS. */
+  /** Key validity shared by all sockets of the key, fresh for KEY_CHECK_TTL_MS. */
   private readonly states = new Map<string, KeyState>();
   private readonly pendingStates = new Map<string, Promise<KeyState>>();
-  /** Keys (by hash) being authenticated or recently authenticated: a reconnect storm reads once. */
-  private readonly connects = new Map<string, ConnectState>();
-  private readonly pendingConnects = new Map<string, Promise<ConnectState>>();
-  /** Key id → when this process learnt of its revocation (and why). */
-  private readonly revocations = new Map<string, { at: number; reason: ApiKeyRevokedReason }>();
   private readonly loader: DataLoader<string, Omit<KeyState, 'readAt'>>;
   private readonly unsubscribe: () => void;
   private stopped = false;
 
   constructor(
     private readonly orm: MikroORM,
-    dispatcher: OutboxDispatcher,
+    /** The process's key checks: a reconnect storm reads a key once, and revocations arrive through it. */
+    private readonly keys: KeyChecks,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
     // One statement per tick for every key re-checked in it, however many sockets asked.
     this.loader = new DataLoader(async (ids) => this.readStates(ids), { cache: false });
-    this.unsubscribe = dispatcher.onEvent((event) => {
-      const revoked = parseApiKeyRevoked(event);
-      if (revoked) this.keyRevoked(revoked.apiKeyId, revoked.reason);
-    });
+    this.unsubscribe = keys.onRevoked((keyId, reason) => this.keyRevoked(keyId, reason));
   }
 
   /**
@@ -103,18 +87,8 @@ export class SocketSessions {
    * closed with the reason and null returned (the caller then refuses the connection).
    */
   async connect(socket: ClosableSocket, authorization: unknown, remote?: string): Promise<Viewer | null> {
-    const plain = parseAuthorization(authorization);
-    let result: ConnectState;
-    if (plain === null) result = { check: { status: 'missing' }, readAt: this.now() };
-    else if (plain === '') result = { check: { status: 'invalid' }, readAt: this.now() };
-    else result = await this.checkKey(plain);
-    let { check } = result;
-    if (check.status === 'live') {
-      // Revoked after the key was read (the event overtook this connection)?
-      const revocation = this.revocations.get(check.viewer.id);
-      if (revocation && revocation.at >= result.readAt) check = { status: revocation.reason };
-      else if (check.expiresAt && check.expiresAt.getTime() <= this.now()) check = { status: 'expired' };
-    }
+    // Revoked after the key was read (the event overtook this connection) or expired: not live.
+    const { check } = await this.keys.check(authorization);
     if (check.status !== 'live') {
       this.log.info({ remote, reason: SOCKET_REFUSALS[check.status].reason }, 'WebSocket refused');
       closeSocket(socket, check.status);
@@ -183,19 +157,9 @@ export class SocketSessions {
 
   private keyRevoked(keyId: string, reason: ApiKeyRevokedReason): void {
     const at = this.now();
-    this.revocations.set(keyId, { at, reason });
-    this.forgetOldRevocations(at);
     if (this.byKey.has(keyId)) this.states.set(keyId, { status: reason, expiresAt: null, readAt: at });
     const closed = this.closeKey(keyId, reason);
     if (closed) this.log.info({ keyId, reason, sockets: closed }, 'WebSockets of a key that no longer works closed');
-  }
-
-  private forgetOldRevocations(now: number): void {
-    for (const [id, r] of this.revocations) {
-      // Insertion order is time order: the first young one ends the sweep.
-      if (now - r.at < REVOCATION_MEMORY_MS) break;
-      this.revocations.delete(id);
-    }
   }
 
   private closeKey(keyId: string, reason: RefusalKind): number {
@@ -236,13 +200,13 @@ export class SocketSessions {
     if (session.expiresAt && session.expiresAt.getTime() <= now) return 'expired';
     const cached = this.states.get(session.keyId);
     let state: KeyState;
-    if (cached && now - cached.readAt < STATUS_TTL_MS) {
+    if (cached && now - cached.readAt < KEY_CHECK_TTL_MS) {
       state = cached;
     } else {
       state = await this.readState(session.keyId, now);
     }
-    const revocation = this.revocations.get(session.keyId);
-    if (revocation && revocation.at >= state.readAt) return revocation.reason;
+    const revocation = this.keys.revocationOf(session.keyId, state.readAt);
+    if (revocation) return revocation;
     if (state.status === 'live' && state.expiresAt && state.expiresAt.getTime() <= this.now()) return 'expired';
     return state.status;
   }
@@ -277,37 +241,6 @@ export class SocketSessions {
       if (!row) return { status: 'invalid', expiresAt: null };
       return { status: keyStatus(row, new Date(this.now())), expiresAt: row.expiresAt ?? null };
     });
-  }
-
-  /** The key's check, shared by the sockets that present the same key within STATUS_TTL_MS. */
-  private async checkKey(plain: string): Promise<ConnectState> {
-    const hash = hashKey(plain);
-    const cached = this.connects.get(hash);
-    if (cached && this.now() - cached.readAt < STATUS_TTL_MS) return cached;
-    let pending = this.pendingConnects.get(hash);
-    if (!pending) {
-      const readAt = this.now();
-      pending = new ApiKeyService(this.orm.em.fork())
-        .check(plain)
-        .then((check) => {
-          const state = { check, readAt };
-          this.sweepConnects(readAt);
-          // Deleted first so that insertion order stays time order (the sweep relies on it).
-          this.connects.delete(hash);
-          this.connects.set(hash, state);
-          return state;
-        })
-        .finally(() => this.pendingConnects.delete(hash));
-      this.pendingConnects.set(hash, pending);
-    }
-    return pending;
-  }
-
-  private sweepConnects(now: number): void {
-    for (const [hash, state] of this.connects) {
-      if (now - state.readAt < STATUS_TTL_MS) break;
-      this.connects.delete(hash);
-    }
   }
 }
 

@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import type { EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from './client.entity.js';
 import type { SupplyChainRole } from './client.enums.js';
@@ -7,8 +6,8 @@ import { groupBy, validIds } from '../graphql/batch.js';
 import { Contact } from './contact.entity.js';
 import { Feedback } from './feedback.entity.js';
 import { Interaction } from './interaction.entity.js';
-import { SupplyChainLink } from './supply-chain-link.entity.js';
 import { sqlRows } from '../db/sql.js';
+import { readRows, type Row } from '../db/rows.js';
 
 /** One client's interactions page: `fetch` rows (page size + 1) older than `after`, newest first. */
 export interface InteractionPageKey {
@@ -25,76 +24,88 @@ export interface SatisfactionStats {
   detractors: number;
 }
 
-const byName = (a: Client, b: Client) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** Ids that can exist; a malformed one simply matches nothing instead of failing the batch. */
-
+const byName = (a: Row<Client>, b: Row<Client>) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Per-request loaders of the clients domain: every relation of Client is read through one of
- * these, so a page of clients costs the same number of statements whatever its size.
- * Batch functions return one result per key, in key order.
+ * these, so a page of clients costs the same number of statements whatever its size. They read
+ * plain rows (`Row<…>`), not ORM entities. Batch functions return one result per key, in key order.
  */
 export function createClientLoaders(em: EntityManager) {
-  const byId = new DataLoader<string, Client | null>(async (ids) => {
+  const byId = new DataLoader<string, Row<Client> | null>(async (ids) => {
     const wanted = validIds(ids);
-    const rows = wanted.length ? await em.find(Client, { id: { $in: wanted } }) : [];
+    const rows = wanted.length ? await readRows(em, Client, `select {columns} from client c where c.id in (?)`, [wanted], 'c') : [];
     const map = new Map(rows.map((c) => [c.id, c]));
     return ids.map((id) => map.get(id.toLowerCase()) ?? null);
   });
 
   /** Key `<coreEnterpriseId>|<role>`: the core's counterparties in that role, by name. */
-  const counterparties = new DataLoader<string, Client[]>(async (keys) => {
+  const counterparties = new DataLoader<string, Row<Client>[]>(async (keys) => {
     const parsed = keys.map((k) => k.split('|') as [string, SupplyChainRole]);
     const coreIds = validIds(parsed.map(([id]) => id));
     const roles = [...new Set(parsed.map(([, role]) => role))];
-    const links = coreIds.length
-      ? await em.find(
-          SupplyChainLink,
-          { coreEnterprise: { $in: coreIds }, role: { $in: roles } },
-          { populate: ['counterparty'], strategy: 'joined' },
+    const rows = coreIds.length
+      ? await readRows<Client, { linkKey: string }>(
+          em,
+          Client,
+          `select l.core_enterprise_id || '|' || l.role as "linkKey", {columns}
+             from supply_chain_link l join client c on c.id = l.counterparty_id
+            where l.core_enterprise_id in (?) and l.role in (?)
+            order by c.name, c.id`,
+          [coreIds, roles],
+          'c',
         )
       : [];
-    const map = groupBy(links, (l) => `${l.coreEnterprise.id}|${l.role}`);
-    return parsed.map(([id, role]) => (map.get(`${id.toLowerCase()}|${role}`) ?? []).map((l) => l.counterparty).sort(byName));
+    const map = groupBy(rows, (r) => r.linkKey);
+    return parsed.map(([id, role]) => map.get(`${id.toLowerCase()}|${role}`) ?? []);
   });
 
-  /** The core enterprises a counterparty is linked to, by name. */
-  const coreEnterprises = new DataLoader<string, Client[]>(async (ids) => {
+  /**
+   * The core enterprises a counterparty is linked to, by name (once each, whatever the roles).
+   * Starts from the links' counterparty index and fetches each core by primary key, so its cost
+   * follows the page, not the size of the client table.
+   */
+  const coreEnterprises = new DataLoader<string, Row<Client>[]>(async (ids) => {
     const wanted = validIds(ids);
-    const links = wanted.length
-      ? await em.find(SupplyChainLink, { counterparty: { $in: wanted } }, { populate: ['coreEnterprise'], strategy: 'joined' })
+    const rows = wanted.length
+      ? await readRows<Client, { counterpartyId: string }>(
+          em,
+          Client,
+          `select distinct on (l.counterparty_id, c.name, c.id) l.counterparty_id as "counterpartyId", {columns}
+             from supply_chain_link l join client c on c.id = l.core_enterprise_id
+            where l.counterparty_id in (?)
+            order by l.counterparty_id, c.name, c.id`,
+          [wanted],
+          'c',
+        )
       : [];
-    const map = groupBy(links, (l) => l.counterparty.id);
-    return ids.map((id) => {
-      const cores = new Map((map.get(id.toLowerCase()) ?? []).map((l) => [l.coreEnterprise.id, l.coreEnterprise]));
-      return [...cores.values()].sort(byName);
-    });
+    const map = groupBy(rows, (r) => r.counterpartyId);
+    return ids.map((id) => map.get(id.toLowerCase()) ?? []);
   });
 
   /** Primary contact first, then by name. */
-  const contacts = new DataLoader<string, Contact[]>(async (ids) => {
+  const contacts = new DataLoader<string, Row<Contact>[]>(async (ids) => {
     const wanted = validIds(ids);
     const rows = wanted.length
-      ? await em.find(Contact, { client: { $in: wanted } }, { orderBy: [{ primary: 'desc' }, { name: 'asc' }, { id: 'asc' }] })
+      ? await readRows(em, Contact, `select {columns} from contact t where t.client_id in (?) order by t."primary" desc, t.name, t.id`, [wanted])
       : [];
     const map = groupBy(rows, (c) => c.client.id);
     return ids.map((id) => map.get(id.toLowerCase()) ?? []);
   });
 
   /** Newest first. */
-  const feedback = new DataLoader<string, Feedback[]>(async (ids) => {
+  const feedback = new DataLoader<string, Row<Feedback>[]>(async (ids) => {
     const wanted = validIds(ids);
     const rows = wanted.length
-      ? await em.find(Feedback, { client: { $in: wanted } }, { orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }] })
+      ? await readRows(em, Feedback, `select {columns} from feedback t where t.client_id in (?) order by t.submitted_at desc, t.id desc`, [wanted])
       : [];
     const map = groupBy(rows, (f) => f.client.id);
     return ids.map((id) => map.get(id.toLowerCase()) ?? []);
   });
 
-  const interactionById = new DataLoader<string, Interaction | null>(async (ids) => {
+  const interactionById = new DataLoader<string, Row<Interaction> | null>(async (ids) => {
     const wanted = validIds(ids);
-    const rows = wanted.length ? await em.find(Interaction, { id: { $in: wanted } }) : [];
+    const rows = wanted.length ? await readRows(em, Interaction, `select {columns} from interaction t where t.id in (?)`, [wanted]) : [];
     const map = new Map(rows.map((i) => [i.id, i]));
     return ids.map((id) => map.get(id.toLowerCase()) ?? null);
   });
@@ -103,11 +114,12 @@ export function createClientLoaders(em: EntityManager) {
    * Every requested page in one statement: a LATERAL subquery per key walks the
    * (client_id, occurred_at, id) index backwards and stops after `fetch` rows.
    */
-  const interactionPages = new DataLoader<InteractionPageKey, Interaction[], string>(
+  const interactionPages = new DataLoader<InteractionPageKey, Row<Interaction>[], string>(
     async (keys) => {
-      const rows = await sqlRows<Record<string, unknown> & { key_index: string }>(
+      const rows = await readRows<Interaction, { keyIndex: string }>(
         em,
-        `select k.n as key_index, i.*
+        Interaction,
+        `select k.n as "keyIndex", {columns}
            from unnest(array[?]::uuid[], array[?]::int[], array[?]::timestamptz[], array[?]::uuid[])
                 with ordinality as k(client_id, lim, after_at, after_id, n)
            cross join lateral (
@@ -124,11 +136,10 @@ export function createClientLoaders(em: EntityManager) {
           keys.map((k) => k.after?.occurredAt ?? null),
           keys.map((k) => k.after?.id ?? null),
         ],
+        'i',
       );
-      const pages: Interaction[][] = keys.map(() => []);
-      for (const { key_index, ...row } of rows) {
-        pages[Number(key_index) - 1]?.push(em.map(Interaction, row as EntityDictionary<Interaction>));
-      }
+      const pages: Row<Interaction>[][] = keys.map(() => []);
+      for (const row of rows) pages[Number(row.keyIndex) - 1]?.push(row);
       return pages;
     },
     { cacheKeyFn: (k) => JSON.stringify([k.clientId, k.fetch, k.after]) },

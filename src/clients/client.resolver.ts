@@ -15,6 +15,7 @@ import { selectsField } from '../graphql/selection.js';
 import { CLIENT_STATUS_WRITERS, CLIENT_WRITERS, READERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
+import type { Row } from '../db/rows.js';
 
 export const ClientConnection = ConnectionType('Client', Client);
 
@@ -40,7 +41,7 @@ export class ClientResolver {
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<Connection<Client>> {
+  ): Promise<Connection<Row<Client>>> {
     const page = await new ClientService(ctx.em).list(filter, orderBy, first, after);
     const total = selectsField(info, 'totalCount') ? await page.count() : 0;
     for (const c of page.rows) ctx.loaders.clients.byId.prime(c.id, c);
@@ -75,7 +76,7 @@ export class ClientResolver {
   }
 
   @FieldResolver(() => VolatilityClass, { description: "How much the client's industry swings" })
-  industryVolatility(@Root() client: Client): VolatilityClass {
+  industryVolatility(@Root() client: Row<Client>): VolatilityClass {
     return INDUSTRY_VOLATILITY[client.industry];
   }
 }

@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from './client.entity.js';
 import { CLIENT_STATUS_TRANSITIONS, ClientStatus, type CreditRating } from './client.enums.js';
 import { ClientChange, recordClientChange } from './client.events.js';
@@ -13,7 +13,9 @@ import {
   type UpdateClientInput,
 } from './client.inputs.js';
 import { mapUniqueViolation, normaliseUscc } from './client.validation.js';
-import { idArg, optionalText, requiredText } from '../core/text.js';
+import { idArg, isUuid, optionalText, requiredText } from '../core/text.js';
+import { readRows, type Row } from '../db/rows.js';
+import { sqlRows } from '../db/sql.js';
 import { reviewDateAfterMove } from './review-schedule.js';
 import { SupplyChainLink } from './supply-chain-link.entity.js';
 import { businessDate } from '../financing/financing.rules.js';
@@ -98,11 +100,31 @@ export function escapeLike(text: string): string {
 }
 
 export interface ClientPage {
-  rows: Client[];
+  rows: Row<Client>[];
   limit: number;
-  cursorOf(client: Client): string;
+  cursorOf(client: Row<Client>): string;
   /** Counts every match; only run when the caller asks for `totalCount`. */
   count(): Promise<number>;
+}
+
+/** A filter as SQL conditions on `client c`, `?` placeholders. */
+function clientConditions(filter: ClientFilter | null | undefined): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (!filter) return { where, params };
+  if (filter.kinds?.length) (where.push('c.kind in (?)'), params.push(filter.kinds));
+  if (filter.industries?.length) (where.push('c.industry in (?)'), params.push(filter.industries));
+  if (filter.statuses?.length) (where.push('c.status in (?)'), params.push(filter.statuses));
+  const rm = filter.relationshipManager?.trim();
+  if (rm) (where.push('c.relationship_manager = ?'), params.push(rm));
+  const search = filter.search?.trim();
+  if (search) {
+    if (search.length > 200) throw badInput('filter.search', 'must be at most 200 characters');
+    const pattern = `%${escapeLike(search)}%`;
+    where.push('(c.name ilike ? or c.unified_social_credit_code ilike ?)');
+    params.push(pattern, pattern);
+  }
+  return { where, params };
 }
 
 export class ClientService {
@@ -243,25 +265,32 @@ export class ClientService {
    * A keyset page: rows after the cursor's (sort value, id), so that rows inserted on earlier
    * pages neither shift nor repeat later ones.
    */
+  /** A page of clients as plain rows (reads only: nothing here is tracked by the ORM). */
   async list(filter: ClientFilter | null | undefined, order: ClientOrder | null | undefined, first?: number | null, after?: string | null): Promise<ClientPage> {
     const limit = pageSize(first);
     const { field, direction } = order ?? DEFAULT_CLIENT_ORDER;
     const { column, property } = ORDER_COLUMNS[field];
     const orderTag = `${field}:${direction}`;
-    const base = this.filtered(filter);
-
-    const qb = base.clone();
+    const { where, params } = clientConditions(filter);
+    const page = [...where];
+    const pageParams = [...params];
     if (after) {
       const [tag, value, id] = decodeCursor(after, 3);
-      if (tag !== orderTag || typeof value !== 'string' || typeof id !== 'string') {
+      if (tag !== orderTag || typeof value !== 'string' || typeof id !== 'string' || !isUuid(id)) {
         throw badInput('after', `is a cursor of another ordering; this list is ordered by ${orderTag}`);
       }
-      const op = direction === SortDirection.ASC ? '>' : '<';
-      qb.andWhere(`(c.${column}, c.id) ${op} (?, ?)`, [value, id]);
+      page.push(`(c.${column}, c.id) ${direction === SortDirection.ASC ? '>' : '<'} (?, ?)`);
+      pageParams.push(value, id);
     }
     const dir = direction === SortDirection.ASC ? 'asc' : 'desc';
-    qb.orderBy([{ [property]: dir }, { id: dir }]).limit(limit + 1);
-    const rows = await qb.getResultList();
+    const whereSql = (conditions: string[]) => (conditions.length ? `where ${conditions.join(' and ')}` : '');
+    const rows = await readRows(
+      this.em,
+      Client,
+      `select {columns} from client c ${whereSql(page)} order by c.${column} ${dir}, c.id ${dir} limit ?`,
+      [...pageParams, limit + 1],
+      'c',
+    );
     return {
       rows,
       limit,
@@ -269,25 +298,11 @@ export class ClientService {
         const v = c[property];
         return encodeCursor([orderTag, v instanceof Date ? v.toISOString() : v, c.id]);
       },
-      count: () => base.clone().getCount(),
+      count: async () => {
+        const [row] = await sqlRows<{ n: number }>(this.em, `select count(*)::int as n from client c ${whereSql(where)}`, params);
+        return row?.n ?? 0;
+      },
     };
-  }
-
-  private filtered(filter: ClientFilter | null | undefined): QueryBuilder<Client> {
-    const qb = this.em.createQueryBuilder(Client, 'c');
-    if (!filter) return qb;
-    if (filter.kinds?.length) qb.andWhere({ kind: { $in: filter.kinds } });
-    if (filter.industries?.length) qb.andWhere({ industry: { $in: filter.industries } });
-    if (filter.statuses?.length) qb.andWhere({ status: { $in: filter.statuses } });
-    const rm = filter.relationshipManager?.trim();
-    if (rm) qb.andWhere({ relationshipManager: rm });
-    const search = filter.search?.trim();
-    if (search) {
-      if (search.length > 200) throw badInput('filter.search', 'must be at most 200 characters');
-      const pattern = `%${escapeLike(search)}%`;
-      qb.andWhere({ $or: [{ name: { $ilike: pattern } }, { unifiedSocialCreditCode: { $ilike: pattern } }] });
-    }
-    return qb;
   }
 
   private async lockClient(tem: EntityManager, id: string): Promise<Client> {

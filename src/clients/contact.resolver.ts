@@ -6,6 +6,7 @@ import { AddContactInput } from './contact.inputs.js';
 import { ContactService } from './contact.service.js';
 import { CLIENT_WRITERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
+import type { Row } from '../db/rows.js';
 
 @Resolver(() => Contact)
 export class ContactResolver {
@@ -22,7 +23,7 @@ export class ContactResolver {
   }
 
   @FieldResolver(() => Client, { nullable: true })
-  client(@Root() contact: Contact, @Ctx() ctx: Context): Promise<Client | null> {
+  client(@Root() contact: Row<Contact>, @Ctx() ctx: Context): Promise<Client | null> {
     return ctx.loaders.clients.byId.load(contact.client.id);
   }
 }
@@ -30,7 +31,7 @@ export class ContactResolver {
 @Resolver(() => Client)
 export class ClientContactsResolver {
   @FieldResolver(() => [Contact], { description: 'Primary contact first, then by name' })
-  contacts(@Root() client: Client, @Ctx() ctx: Context): Promise<Contact[]> {
+  contacts(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Row<Contact>[]> {
     return ctx.loaders.clients.contacts.load(client.id);
   }
 }

@@ -7,6 +7,7 @@ import { ResolveComplaintInput, Satisfaction, SubmitFeedbackInput } from './feed
 import { FeedbackService } from './feedback.service.js';
 import { CLIENT_WRITERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
+import type { Row } from '../db/rows.js';
 
 @Resolver(() => Feedback)
 export class FeedbackResolver {
@@ -29,7 +30,7 @@ export class FeedbackResolver {
   }
 
   @FieldResolver(() => Client)
-  client(@Root() feedback: Feedback, @Ctx() ctx: Context): Promise<Client | null> {
+  client(@Root() feedback: Row<Feedback>, @Ctx() ctx: Context): Promise<Client | null> {
     return ctx.loaders.clients.byId.load(feedback.client.id);
   }
 }
@@ -38,16 +39,16 @@ export class FeedbackResolver {
 export class ClientFeedbackResolver {
   @FieldResolver(() => [Feedback], { description: 'Surveys and complaints, newest first' })
   async feedback(
-    @Root() client: Client,
+    @Root() client: Row<Client>,
     @Arg('kind', () => FeedbackKind, { nullable: true }) kind: FeedbackKind | null,
     @Ctx() ctx: Context,
-  ): Promise<Feedback[]> {
+  ): Promise<Row<Feedback>[]> {
     const all = await ctx.loaders.clients.feedback.load(client.id);
     return kind ? all.filter((f) => f.kind === kind) : all;
   }
 
   @FieldResolver(() => Satisfaction)
-  async satisfaction(@Root() client: Client, @Ctx() ctx: Context): Promise<Satisfaction> {
+  async satisfaction(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Satisfaction> {
     const s = await ctx.loaders.clients.satisfaction.load(client.id);
     return {
       surveys: s.surveys,

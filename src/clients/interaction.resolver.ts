@@ -12,11 +12,12 @@ import type { Context } from '../graphql/context.js';
 import { badInput } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
+import type { Row } from '../db/rows.js';
 
 export const InteractionConnection = ConnectionType('Interaction', Interaction);
 export const FollowUpConnection = ConnectionType('FollowUp', FollowUp);
 
-const interactionCursor = (i: Interaction) => encodeCursor([i.occurredAt.toISOString(), i.id]);
+const interactionCursor = (i: Row<Interaction>) => encodeCursor([i.occurredAt.toISOString(), i.id]);
 
 @Resolver(() => Interaction)
 export class InteractionResolver {
@@ -48,7 +49,7 @@ export class InteractionResolver {
   }
 
   @FieldResolver(() => Client)
-  async client(@Root() interaction: Interaction, @Ctx() ctx: Context): Promise<Client | null> {
+  async client(@Root() interaction: Row<Interaction>, @Ctx() ctx: Context): Promise<Client | null> {
     return ctx.loaders.clients.byId.load(interaction.client.id);
   }
 }
@@ -61,7 +62,7 @@ export class FollowUpResolver {
   }
 
   @FieldResolver(() => Interaction, { nullable: true, description: 'The interaction that promised it (EXPLICIT only)' })
-  interaction(@Root() followUp: FollowUp, @Ctx() ctx: Context): Promise<Interaction | null> | null {
+  interaction(@Root() followUp: FollowUp, @Ctx() ctx: Context): Promise<Row<Interaction> | null> | null {
     return followUp.interactionId ? ctx.loaders.clients.interactionById.load(followUp.interactionId) : null;
   }
 }
@@ -70,11 +71,11 @@ export class FollowUpResolver {
 export class ClientInteractionsResolver {
   @FieldResolver(() => InteractionConnection, { description: 'Meetings, visits, calls, online sessions and e-mails, newest first' })
   async interactions(
-    @Root() client: Client,
+    @Root() client: Row<Client>,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<Connection<Interaction>> {
+  ): Promise<Connection<Row<Interaction>>> {
     const limit = pageSize(first);
     let from: { occurredAt: string; id: string } | null = null;
     if (after) {

@@ -7,6 +7,7 @@ import { SupplyChainService } from './supply-chain.service.js';
 import { CLIENT_WRITERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
 import { notFound } from '../core/errors.js';
+import type { Row } from '../db/rows.js';
 
 @InputType({ description: 'A core enterprise and a counterparty whose kind matches the role' })
 export class LinkSupplyChainInput {
@@ -53,12 +54,12 @@ export class SupplyChainResolver {
   }
 
   @FieldResolver(() => Client)
-  coreEnterprise(@Root() link: SupplyChainLink, @Ctx() ctx: Context): Promise<Client> {
+  coreEnterprise(@Root() link: Row<SupplyChainLink>, @Ctx() ctx: Context): Promise<Client> {
     return clientOf(ctx, link.coreEnterprise.id);
   }
 
   @FieldResolver(() => Client)
-  counterparty(@Root() link: SupplyChainLink, @Ctx() ctx: Context): Promise<Client> {
+  counterparty(@Root() link: Row<SupplyChainLink>, @Ctx() ctx: Context): Promise<Client> {
     return clientOf(ctx, link.counterparty.id);
   }
 }
@@ -67,22 +68,22 @@ export class SupplyChainResolver {
 @Resolver(() => Client)
 export class ClientSupplyChainResolver {
   @FieldResolver(() => [Client], { description: "A core enterprise's suppliers, by name" })
-  suppliers(@Root() client: Client, @Ctx() ctx: Context): Promise<Client[]> {
+  suppliers(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Client[]> {
     return ctx.loaders.clients.counterparties.load(`${client.id}|${SupplyChainRole.SUPPLIER}`);
   }
 
   @FieldResolver(() => [Client], { description: "A core enterprise's distributors, by name" })
-  distributors(@Root() client: Client, @Ctx() ctx: Context): Promise<Client[]> {
+  distributors(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Client[]> {
     return ctx.loaders.clients.counterparties.load(`${client.id}|${SupplyChainRole.DISTRIBUTOR}`);
   }
 
   @FieldResolver(() => [Client], { description: "A core enterprise's logistics providers, by name" })
-  logisticsProviders(@Root() client: Client, @Ctx() ctx: Context): Promise<Client[]> {
+  logisticsProviders(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Client[]> {
     return ctx.loaders.clients.counterparties.load(`${client.id}|${SupplyChainRole.LOGISTICS_PROVIDER}`);
   }
 
   @FieldResolver(() => [Client], { description: 'The core enterprises a supplier, distributor or logistics provider serves, by name' })
-  coreEnterprises(@Root() client: Client, @Ctx() ctx: Context): Promise<Client[]> {
+  coreEnterprises(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Client[]> {
     return ctx.loaders.clients.coreEnterprises.load(client.id);
   }
 }

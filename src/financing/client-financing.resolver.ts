@@ -8,6 +8,7 @@ import { ChainExposure, ChainMemberExposure, DebtorExposure } from './exposure.s
 import { FinancingStatus } from './financing.enums.js';
 import { Financing } from './financing.entity.js';
 import { LedgerEntry } from './ledger-entry.entity.js';
+import type { Row } from '../db/rows.js';
 
 async function clientOf(ctx: Context, id: string): Promise<Client> {
   const client = await ctx.loaders.clients.byId.load(id);
@@ -19,13 +20,13 @@ async function clientOf(ctx: Context, id: string): Promise<Client> {
 @Resolver(() => Client)
 export class ClientFinancingResolver {
   @FieldResolver(() => [CreditLine], { description: 'Newest first, expired and frozen ones included' })
-  creditLines(@Root() client: Client, @Ctx() ctx: Context): Promise<CreditLine[]> {
+  creditLines(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<CreditLine[]> {
     return ctx.loaders.financing.creditLinesByClient.load(client.id);
   }
 
   @FieldResolver(() => [Financing], { description: 'Newest first' })
   async financings(
-    @Root() client: Client,
+    @Root() client: Row<Client>,
     @Arg('statuses', () => [FinancingStatus], { nullable: true }) statuses: FinancingStatus[] | null,
     @Ctx() ctx: Context,
   ): Promise<Financing[]> {
@@ -34,17 +35,17 @@ export class ClientFinancingResolver {
   }
 
   @FieldResolver(() => [LedgerEntry], { description: 'Disbursements, repayments and fees, newest first' })
-  transactions(@Root() client: Client, @Ctx() ctx: Context): Promise<LedgerEntry[]> {
+  transactions(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<LedgerEntry[]> {
     return ctx.loaders.financing.ledger.load(client.id);
   }
 
   @FieldResolver(() => [DebtorExposure], { description: "Exposure per debtor across the client's financed receivables, largest first" })
-  debtorExposure(@Root() client: Client, @Ctx() ctx: Context): Promise<DebtorExposure[]> {
+  debtorExposure(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<DebtorExposure[]> {
     return ctx.loaders.financing.debtorExposure.load(client.id);
   }
 
   @FieldResolver(() => ChainExposure, { nullable: true, description: 'Core enterprises: exposure across their supply chain' })
-  chainExposure(@Root() client: Client, @Ctx() ctx: Context): Promise<ChainExposure | null> | null {
+  chainExposure(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<ChainExposure | null> | null {
     return client.kind === ClientKind.CORE_ENTERPRISE ? ctx.loaders.financing.chainExposure.load(client.id) : null;
   }
 }

@@ -12,6 +12,7 @@ import { CreditLineService } from './credit-line.service.js';
 import { CreditLineStatus } from './financing.enums.js';
 import { AdjustCreditLimitInput, FreezeCreditLineInput, OpenCreditLineInput } from './financing.inputs.js';
 import { ZERO } from './financing.rules.js';
+import type { Row } from '../db/rows.js';
 
 @Resolver(() => CreditLine)
 export class CreditLineResolver {
@@ -46,30 +47,30 @@ export class CreditLineResolver {
   }
 
   @FieldResolver(() => Client)
-  async client(@Root() line: CreditLine, @Ctx() ctx: Context): Promise<Client> {
+  async client(@Root() line: Row<CreditLine>, @Ctx() ctx: Context): Promise<Client> {
     const client = await ctx.loaders.clients.byId.load(line.client.id);
     if (!client) throw notFound('Client', line.client.id);
     return client;
   }
 
   @FieldResolver(() => CreditLineStatus, { description: 'ACTIVE, FROZEN, or EXPIRED once past expiresAt' })
-  status(@Root() line: CreditLine): CreditLineStatus {
+  status(@Root() line: Row<CreditLine>): CreditLineStatus {
     return creditLineStatus(line);
   }
 
   @FieldResolver(() => DecimalScalar, { description: 'Approved-not-yet-disbursed amounts plus outstanding principal' })
-  utilized(@Root() line: CreditLine, @Ctx() ctx: Context): Promise<Decimal> {
+  utilized(@Root() line: Row<CreditLine>, @Ctx() ctx: Context): Promise<Decimal> {
     return ctx.loaders.financing.utilization.load(line.id);
   }
 
   @FieldResolver(() => DecimalScalar, { description: 'limit − utilized, never below 0 (a limit cut below utilization leaves 0)' })
-  async available(@Root() line: CreditLine, @Ctx() ctx: Context): Promise<Decimal> {
+  async available(@Root() line: Row<CreditLine>, @Ctx() ctx: Context): Promise<Decimal> {
     const utilized = await ctx.loaders.financing.utilization.load(line.id);
     return Decimal.max(ZERO, new Decimal(line.limit).minus(utilized));
   }
 
   @FieldResolver(() => [CreditLineChange], { description: 'Opened, limit adjustments, freezes, oldest first' })
-  history(@Root() line: CreditLine, @Ctx() ctx: Context): Promise<CreditLineChange[]> {
+  history(@Root() line: Row<CreditLine>, @Ctx() ctx: Context): Promise<CreditLineChange[]> {
     return ctx.loaders.financing.creditLineHistory.load(line.id);
   }
 }

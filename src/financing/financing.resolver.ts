@@ -19,6 +19,7 @@ import { businessDate } from './financing.rules.js';
 import { Guarantee, guaranteeOf } from './guarantee.js';
 import { positionOf, type Position } from './financing.service.js';
 import { dateArg } from './money.js';
+import type { Row } from '../db/rows.js';
 
 export const FinancingConnection = ConnectionType('Financing', Financing);
 
@@ -28,7 +29,7 @@ async function clientOf(ctx: Context, id: string): Promise<Client> {
   return client;
 }
 
-async function position(ctx: Context, f: Financing, asOf: string | null | undefined): Promise<Position> {
+async function position(ctx: Context, f: Row<Financing>, asOf: string | null | undefined): Promise<Position> {
   const date = asOf ? dateArg('asOf', asOf) : businessDate(new Date());
   const [schedule, repayments] = await Promise.all([ctx.loaders.financing.schedule.load(f.id), ctx.loaders.financing.repayments.load(f.id)]);
   return positionOf(f, schedule, repayments, date);
@@ -131,81 +132,81 @@ export class FinancingResolver {
   }
 
   @FieldResolver(() => Client)
-  client(@Root() f: Financing, @Ctx() ctx: Context): Promise<Client> {
+  client(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Client> {
     return clientOf(ctx, f.client.id);
   }
 
   @FieldResolver(() => Client, { nullable: true, description: 'REVERSE_FACTORING and PREPAYMENT_FINANCING: the core enterprise' })
-  anchorClient(@Root() f: Financing, @Ctx() ctx: Context): Promise<Client> | null {
+  anchorClient(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Client> | null {
     return f.anchorClient ? clientOf(ctx, f.anchorClient.id) : null;
   }
 
   @FieldResolver(() => CreditLine)
-  async creditLine(@Root() f: Financing, @Ctx() ctx: Context): Promise<CreditLine> {
+  async creditLine(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<CreditLine> {
     const line = await ctx.loaders.financing.creditLineById.load(f.creditLine.id);
     if (!line) throw notFound('CreditLine', f.creditLine.id);
     return line;
   }
 
   @FieldResolver(() => Guarantee, { description: 'What secures the deal (kind NONE when unsecured); changed by changeFinancingGuarantee' })
-  guarantee(@Root() f: Financing): Guarantee {
+  guarantee(@Root() f: Row<Financing>): Guarantee {
     return guaranteeOf(f);
   }
 
   @FieldResolver(() => [Receivable])
-  receivables(@Root() f: Financing, @Ctx() ctx: Context): Promise<Receivable[]> {
+  receivables(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Receivable[]> {
     return ctx.loaders.financing.receivables.load(f.id);
   }
 
   @FieldResolver(() => [ScheduleInstalment], { description: 'The schedule in force (empty before disbursement)' })
-  async schedule(@Root() f: Financing, @Ctx() ctx: Context): Promise<ScheduleInstalment[]> {
+  async schedule(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<ScheduleInstalment[]> {
     return (await ctx.loaders.financing.schedule.load(f.id)).filter((s) => s.version === f.scheduleVersion);
   }
 
   @FieldResolver(() => [ScheduleInstalment], { description: 'Every schedule version, superseded ones included' })
-  scheduleHistory(@Root() f: Financing, @Ctx() ctx: Context): Promise<ScheduleInstalment[]> {
+  scheduleHistory(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<ScheduleInstalment[]> {
     return ctx.loaders.financing.schedule.load(f.id);
   }
 
   @FieldResolver(() => [Repayment], { description: 'Oldest first' })
-  repayments(@Root() f: Financing, @Ctx() ctx: Context): Promise<Repayment[]> {
+  repayments(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Repayment[]> {
     return ctx.loaders.financing.repayments.load(f.id);
   }
 
   @FieldResolver(() => [FinancingTransition], { description: 'Every transition and AML hold, with who, when and why; oldest first' })
-  history(@Root() f: Financing, @Ctx() ctx: Context): Promise<FinancingTransition[]> {
+  history(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<FinancingTransition[]> {
     return ctx.loaders.financing.transitions.load(f.id);
   }
 
   @FieldResolver(() => [BucketChange], { description: 'Delinquency bucket changes, oldest first' })
-  bucketHistory(@Root() f: Financing, @Ctx() ctx: Context): Promise<BucketChange[]> {
+  bucketHistory(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<BucketChange[]> {
     return ctx.loaders.financing.bucketChanges.load(f.id);
   }
 
   @FieldResolver(() => DecimalScalar, { description: 'Outstanding principal as of the date (0 before disbursement)' })
-  async outstanding(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
+  async outstanding(@Root() f: Row<Financing>, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
     return (await position(ctx, f, asOf)).outstanding;
   }
 
   @FieldResolver(() => DecimalScalar, { description: 'Interest accrued and unpaid as of the date: simple, actual/365, in cents' })
-  async accruedInterest(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
+  async accruedInterest(@Root() f: Row<Financing>, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
     return (await position(ctx, f, asOf)).accruedInterest;
   }
 
   @FieldResolver(() => DecimalScalar, { description: 'Outstanding principal plus accrued interest as of the date: what would settle the deal' })
-  async totalDue(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
+  async totalDue(@Root() f: Row<Financing>, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<Decimal> {
     const p = await position(ctx, f, asOf);
     return p.outstanding.plus(p.accruedInterest);
   }
 
   @FieldResolver(() => Int, { description: 'Days since the earliest instalment not covered by principal repaid' })
-  async daysPastDue(@Root() f: Financing, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<number> {
+  async daysPastDue(@Root() f: Row<Financing>, @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null, @Ctx() ctx: Context): Promise<number> {
     return (await position(ctx, f, asOf)).daysPastDue;
   }
 
   @FieldResolver(() => DelinquencyBucket)
   async delinquencyBucket(
-    @Root() f: Financing,
+    @Root() f: Row<Financing>,
     @Arg('asOf', () => LocalDateResolver, AS_OF) asOf: string | null,
     @Ctx() ctx: Context,
   ): Promise<DelinquencyBucket> {
@@ -216,7 +217,7 @@ export class FinancingResolver {
 @Resolver(() => Receivable)
 export class ReceivableResolver {
   @FieldResolver(() => Client)
-  debtor(@Root() r: Receivable, @Ctx() ctx: Context): Promise<Client> {
+  debtor(@Root() r: Row<Receivable>, @Ctx() ctx: Context): Promise<Client> {
     return clientOf(ctx, r.debtor.id);
   }
 }
@@ -224,7 +225,7 @@ export class ReceivableResolver {
 @Resolver(() => Repayment)
 export class RepaymentResolver {
   @FieldResolver(() => Financing)
-  async financing(@Root() r: Repayment, @Ctx() ctx: Context): Promise<Financing> {
+  async financing(@Root() r: Row<Repayment>, @Ctx() ctx: Context): Promise<Financing> {
     const f = await ctx.loaders.financing.financingById.load(r.financing.id);
     if (!f) throw notFound('Financing', r.financing.id);
     return f;

@@ -44,6 +44,7 @@ import { guaranteeArg, guaranteeOf, sameGuarantee, setGuarantee } from './guaran
 import { LedgerEntry } from './ledger-entry.entity.js';
 import { currencyArg, dateArg, historyStamp, integerArg, moneyArg, utilizationOf } from './money.js';
 import { type Actor } from '../core/actor.js';
+import type { Row } from '../db/rows.js';
 
 /** Financing rules that come from configuration. */
 export interface FinancingPolicy {
@@ -64,7 +65,7 @@ export const PRODUCT_TAKERS: Record<ProductKind, readonly ClientKind[]> = {
 const BORROWER_STATUSES: readonly ClientStatus[] = [ClientStatus.ACTIVE, ClientStatus.WATCHLIST];
 
 /** Schedule rows and principal payments of a deal, in the pure rules' terms. */
-export function scheduleRowsOf(rows: readonly ScheduleInstalment[]): ScheduleRow[] {
+export function scheduleRowsOf(rows: readonly Row<ScheduleInstalment>[]): ScheduleRow[] {
   return rows.map((r) => ({
     version: r.version,
     effectiveFrom: r.effectiveFrom,
@@ -74,7 +75,7 @@ export function scheduleRowsOf(rows: readonly ScheduleInstalment[]): ScheduleRow
   }));
 }
 
-export function paymentsOf(rows: readonly Repayment[]): PrincipalPayment[] {
+export function paymentsOf(rows: readonly Row<Repayment>[]): PrincipalPayment[] {
   return rows.map((r) => ({ date: businessDate(r.paidAt), principal: new Decimal(r.principal) }));
 }
 
@@ -86,7 +87,7 @@ export interface Position {
   bucket: DelinquencyBucket;
 }
 
-export function positionOf(f: Financing, schedule: readonly ScheduleInstalment[], repayments: readonly Repayment[], asOf: string): Position {
+export function positionOf(f: Row<Financing>, schedule: readonly Row<ScheduleInstalment>[], repayments: readonly Row<Repayment>[], asOf: string): Position {
   if (!f.disbursedAt || businessDate(f.disbursedAt) > asOf) {
     return { outstanding: ZERO, accruedInterest: ZERO, daysPastDue: 0, bucket: DelinquencyBucket.CURRENT };
   }

@@ -9,6 +9,7 @@ import type { OutboxDispatcher } from '../events/dispatcher.js';
 import type { Metrics } from '../core/metrics.js';
 import type { LogisticsRuntime } from '../logistics/runtime.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { KeyChecks } from '../auth/key-checks.js';
 
 /** Process-wide dependencies. */
 export interface Hub {
@@ -20,6 +21,8 @@ export interface Hub {
   logistics: LogisticsRuntime;
   /** Outbox consumers running in this hub, for retrying their dead letters. */
   consumers: OutboxConsumerRegistry;
+  /** Who presented keys are, cached briefly and forgotten at once on revocation. */
+  keys: KeyChecks;
 }
 
 /**
@@ -30,25 +33,35 @@ export interface Context {
   hub: Hub;
   requestId: string;
   viewer: Viewer | null;
-  em: EntityManager;
-  loaders: Loaders;
+  readonly em: EntityManager;
+  readonly loaders: Loaders;
   renew(): void;
 }
 
+/**
+ * The EntityManager and loaders are made on first use: a request answered from its viewer alone,
+ * or refused before resolving, does not pay for them.
+ */
 export function createContext(hub: Hub, viewer: Viewer | null, requestId: string): Context {
-  const ctx: Context = {
+  let em: EntityManager | null = null;
+  let loaders: Loaders | null = null;
+  return {
     hub,
     requestId,
     viewer,
-    em: hub.orm.em.fork(),
-    loaders: undefined as unknown as Loaders,
+    get em() {
+      em ??= hub.orm.em.fork();
+      return em;
+    },
+    get loaders() {
+      loaders ??= createLoaders(this.em);
+      return loaders;
+    },
     renew() {
-      ctx.em = hub.orm.em.fork();
-      ctx.loaders = createLoaders(ctx.em);
+      em = null;
+      loaders = null;
     },
   };
-  ctx.loaders = createLoaders(ctx.em);
-  return ctx;
 }
 
 /** The caller as recorded in histories. Guards have run: there is a viewer. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { Role } from '../auth/api-key.entity.js';
-import { ApiKeyService } from '../auth/api-key.service.js';
 import { SocketSessions } from '../auth/socket-sessions.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createContext, type Context, type Hub } from '../graphql/context.js';
@@ -69,7 +69,7 @@ const refusedKey = (status: 'invalid' | 'revoked' | 'expired') =>
 
 /** The viewer of an HTTP request: null without a key; a key that does not work is refused (401). */
 async function viewerFor(hub: Hub, header: unknown): Promise<Viewer | null> {
-  const check = await new ApiKeyService(hub.orm.em.fork()).checkAuthorization(header);
+  const { check } = await hub.keys.check(header);
   if (check.status === 'missing') return null;
   if (check.status !== 'live') throw refusedKey(check.status);
   return check.viewer;
@@ -170,7 +170,7 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
   }
   const fanout = createFanout(hub, schema);
   // Which key each socket holds; closes them when the key is revoked (on any hub) or expires.
-  const socketAuth = new SocketSessions(hub.orm, hub.dispatcher, hub.log.child({ component: 'ws-auth' }));
+  const socketAuth = new SocketSessions(hub.orm, hub.keys, hub.log.child({ component: 'ws-auth' }));
   const wsState = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object): ConnectionState => {
     let s = wsState.get(extra);
@@ -245,7 +245,8 @@ export async function createHttpServer(hub: Hub, schema: GraphQLSchema): Promise
     validationRules: rules,
     formatError: formatError(config.production),
     includeStacktraceInErrorResponses: false,
-    plugins: [observabilityPlugin(hub)],
+    // No cache hints are set or read: the cache-control plugin would only wrap every field's resolver.
+    plugins: [observabilityPlugin(hub), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
   await app.register(fastifyApollo(apollo), {

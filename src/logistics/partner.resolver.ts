@@ -5,6 +5,7 @@ import type { Context } from '../graphql/context.js';
 import { RegisterLogisticsPartnerInput, UpdateLogisticsPartnerInput } from './logistics.inputs.js';
 import { LogisticsPartner } from './partner.entity.js';
 import { PartnerService } from './partner.service.js';
+import type { Row } from '../db/rows.js';
 
 @Resolver(() => LogisticsPartner)
 export class LogisticsPartnerResolver {
@@ -31,12 +32,12 @@ export class LogisticsPartnerResolver {
   }
 
   @FieldResolver(() => Boolean, { description: 'Credentials are stored (never returned)' })
-  hasCredentials(@Root() p: LogisticsPartner): boolean {
+  hasCredentials(@Root() p: Row<LogisticsPartner>): boolean {
     return Boolean(p.credentialsSealed);
   }
 
   @FieldResolver(() => Boolean, { description: 'A webhook secret is stored (never returned); without one every push is refused' })
-  hasWebhookSecret(@Root() p: LogisticsPartner): boolean {
+  hasWebhookSecret(@Root() p: Row<LogisticsPartner>): boolean {
     return Boolean(p.webhookSecretSealed);
   }
 }

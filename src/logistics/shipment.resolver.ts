@@ -13,6 +13,7 @@ import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
 import { pullShipment } from './poller.js';
 import { Shipment, TrackingEventRecord } from './shipment.entity.js';
 import { ShipmentService, type PartnerScope } from './shipment.service.js';
+import type { Row } from '../db/rows.js';
 
 export const ShipmentConnection = ConnectionType('Shipment', Shipment);
 
@@ -112,25 +113,25 @@ export class ShipmentResolver {
   }
 
   @FieldResolver(() => [TrackingEventRecord], { description: 'Oldest first' })
-  events(@Root() s: Shipment, @Ctx() ctx: Context): Promise<TrackingEventRecord[]> {
+  events(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<TrackingEventRecord[]> {
     return ctx.loaders.logistics.eventsByShipment.load(s.id);
   }
 
   @FieldResolver(() => LogisticsPartner)
-  async partner(@Root() s: Shipment, @Ctx() ctx: Context): Promise<LogisticsPartner> {
+  async partner(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<LogisticsPartner> {
     const p = await ctx.loaders.logistics.partnerById.load(s.partner.id);
     if (!p) throw notFound('LogisticsPartner', s.partner.id);
     return p;
   }
 
   @FieldResolver(() => Client, { nullable: true, description: "The desk's client; null for PARTNER keys (partners see tracking, not the desk's clients)" })
-  async client(@Root() s: Shipment, @Ctx() ctx: Context): Promise<Client | null> {
+  async client(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<Client | null> {
     if (scopeOf(ctx) !== null) return null;
     return ctx.loaders.clients.byId.load(s.client.id);
   }
 
   @FieldResolver(() => Financing, { nullable: true, description: 'The deal the goods belong to; null for PARTNER keys' })
-  async financing(@Root() s: Shipment, @Ctx() ctx: Context): Promise<Financing | null> {
+  async financing(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<Financing | null> {
     if (scopeOf(ctx) !== null || !s.financing) return null;
     return ctx.loaders.financing.financingById.load(s.financing.id);
   }
@@ -140,7 +141,7 @@ export class ShipmentResolver {
 export class ClientShipmentsResolver {
   @Authorized(...READERS)
   @FieldResolver(() => [Shipment], { description: "The client's tracked shipments, newest first" })
-  shipments(@Root() c: Client, @Ctx() ctx: Context): Promise<Shipment[]> {
+  shipments(@Root() c: Row<Client>, @Ctx() ctx: Context): Promise<Shipment[]> {
     return ctx.loaders.logistics.shipmentsByClient.load(c.id);
   }
 }
@@ -149,7 +150,7 @@ export class ClientShipmentsResolver {
 export class FinancingShipmentsResolver {
   @Authorized(...READERS)
   @FieldResolver(() => [Shipment], { description: 'Shipments of the goods behind the deal, newest first' })
-  shipments(@Root() f: Financing, @Ctx() ctx: Context): Promise<Shipment[]> {
+  shipments(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Shipment[]> {
     return ctx.loaders.logistics.shipmentsByFinancing.load(f.id);
   }
 }

@@ -3,6 +3,7 @@ import { Check, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Prope
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Client } from '../clients/client.entity.js';
 import { AlertKind, AlertStatus, RemediationAction, Severity } from './alert.enums.js';
+import type { Row } from '../db/rows.js';
 
 /**
  * An early-warning alert. At most one alert per rule and subject is not RESOLVED (the partial
@@ -129,7 +130,7 @@ export class AlertRemediation {
 }
 
 /** The alert's remediation; it was performed by whoever resolved the alert, in that transaction. */
-export function remediationOf(a: Alert): AlertRemediation | null {
+export function remediationOf(a: Row<Alert>): AlertRemediation | null {
   if (!a.remediationAction || !a.remediationTargetType || !a.remediationTargetId || !a.resolvedBy || !a.resolvedAt) return null;
   return {
     action: a.remediationAction,

@@ -16,6 +16,7 @@ import { AlertService } from './alert.service.js';
 import { ALERT_CHANGED } from './risk.events.js';
 import { isEvent, payloadOf } from '../events/catalogue.js';
 import { assertMayRemediate } from './remediation.rules.js';
+import type { Row } from '../db/rows.js';
 
 export const AlertConnection = ConnectionType('Alert', Alert);
 
@@ -60,12 +61,12 @@ export class AlertResolver {
   }
 
   @FieldResolver(() => AlertRemediation, { nullable: true, description: 'What the resolution did through the financing services, if anything' })
-  remediation(@Root() a: Alert): AlertRemediation | null {
+  remediation(@Root() a: Row<Alert>): AlertRemediation | null {
     return remediationOf(a);
   }
 
   @FieldResolver(() => Client)
-  async client(@Root() a: Alert, @Ctx() ctx: Context): Promise<Client> {
+  async client(@Root() a: Row<Alert>, @Ctx() ctx: Context): Promise<Client> {
     const client = await ctx.loaders.clients.byId.load(a.client.id);
     if (!client) throw notFound('Client', a.client.id);
     return client;

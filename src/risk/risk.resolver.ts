@@ -19,6 +19,7 @@ import { AddFinancialStatementInput, RecordRiskReviewInput } from './risk.inputs
 import { RiskService } from './risk.service.js';
 import { FinancialStatement } from './statement.entity.js';
 import { StatementService } from './statement.service.js';
+import type { Row } from '../db/rows.js';
 
 function afterRiskWrite<T>(ctx: Context, result: T): T {
   ctx.loaders.risk.clearAll();
@@ -39,7 +40,7 @@ export class FinancialStatementResolver {
   }
 
   @FieldResolver(() => Client)
-  async client(@Root() s: FinancialStatement, @Ctx() ctx: Context): Promise<Client> {
+  async client(@Root() s: Row<FinancialStatement>, @Ctx() ctx: Context): Promise<Client> {
     const client = await ctx.loaders.clients.byId.load(s.client.id);
     if (!client) throw notFound('Client', s.client.id);
     return client;
@@ -56,12 +57,12 @@ export class RiskAssessmentResolver {
   }
 
   @FieldResolver(() => [RiskDimensionScore], { description: 'Each dimension with its weight and contribution, in model order' })
-  dimensions(@Root() a: RiskAssessment): RiskDimensionScore[] {
+  dimensions(@Root() a: Row<RiskAssessment>): RiskDimensionScore[] {
     return a.dimensions;
   }
 
   @FieldResolver(() => Client)
-  async client(@Root() a: RiskAssessment, @Ctx() ctx: Context): Promise<Client> {
+  async client(@Root() a: Row<RiskAssessment>, @Ctx() ctx: Context): Promise<Client> {
     const client = await ctx.loaders.clients.byId.load(a.client.id);
     if (!client) throw notFound('Client', a.client.id);
     return client;
@@ -83,7 +84,7 @@ export class RiskReviewResolver {
   }
 
   @FieldResolver(() => Client)
-  async client(@Root() r: RiskReview, @Ctx() ctx: Context): Promise<Client> {
+  async client(@Root() r: Row<RiskReview>, @Ctx() ctx: Context): Promise<Client> {
     const client = await ctx.loaders.clients.byId.load(r.client.id);
     if (!client) throw notFound('Client', r.client.id);
     return client;
@@ -110,7 +111,7 @@ export class ClientRiskResolver {
 
   @FieldResolver(() => [RiskReview], { description: 'Periodic reviews, newest first' })
   async riskReviews(
-    @Root() client: Client,
+    @Root() client: Row<Client>,
     @Arg('last', () => Int, { nullable: true, description: 'At most this many (1–100), the newest' }) last: number | null,
     @Ctx() ctx: Context,
   ): Promise<RiskReview[]> {
@@ -120,18 +121,18 @@ export class ClientRiskResolver {
   }
 
   @FieldResolver(() => [FinancialStatement], { description: 'Newest period first' })
-  financialStatements(@Root() client: Client, @Ctx() ctx: Context): Promise<FinancialStatement[]> {
+  financialStatements(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<FinancialStatement[]> {
     return ctx.loaders.risk.statementsByClient.load(client.id);
   }
 
   @FieldResolver(() => RiskAssessment, { nullable: true, description: 'The newest assessment; null before the first' })
-  riskAssessment(@Root() client: Client, @Ctx() ctx: Context): Promise<RiskAssessment | null> {
+  riskAssessment(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<RiskAssessment | null> {
     return ctx.loaders.risk.latestAssessment.load(client.id);
   }
 
   @FieldResolver(() => [RiskAssessment], { description: 'Every assessment, newest first' })
   async riskAssessments(
-    @Root() client: Client,
+    @Root() client: Row<Client>,
     @Arg('last', () => Int, { nullable: true, description: 'At most this many (1–100), the newest' }) last: number | null,
     @Ctx() ctx: Context,
   ): Promise<RiskAssessment[]> {
