@@ -98,3 +98,25 @@ export async function readRows<E extends object, Extra extends object = object>(
   const raw = await sqlRows<Record<string, unknown>>(em, sql.replace('{columns}', shape.select(alias)), params);
   return raw.map((r) => shape.map(r) as Row<E> & Extra);
 }
+
+/**
+ * Rows of `entity` whose `property` (a column or a many-to-one reference) is one of `values`, in
+ * `orderBy` order (entity property names). One statement, for a DataLoader batch.
+ */
+export async function readRowsWhereIn<E extends object>(
+  em: EntityManager,
+  entity: abstract new (...args: never[]) => E,
+  property: string,
+  values: readonly unknown[],
+  orderBy: readonly [property: string, direction: 'asc' | 'desc'][] = [],
+): Promise<Row<E>[]> {
+  if (!values.length) return [];
+  const meta = em.getMetadata().get(entity.name) as EntityMetadata<E>;
+  const column = (name: string) => {
+    const prop = (meta.properties as Record<string, EntityProperty | undefined>)[name];
+    if (!prop?.fieldNames?.length) throw new Error(`rows: ${entity.name} has no column for ${name}`);
+    return `t.${quote(prop.fieldNames[0]!)}`;
+  };
+  const order = orderBy.length ? ` order by ${orderBy.map(([p, dir]) => `${column(p)} ${dir}`).join(', ')}` : '';
+  return readRows(em, entity, `select {columns} from ${quote(rowShape(em, entity).table)} t where ${column(property)} in (?)${order}`, [values]);
+}

@@ -20,7 +20,7 @@ async function clientOf(ctx: Context, id: string): Promise<Client> {
 @Resolver(() => Client)
 export class ClientFinancingResolver {
   @FieldResolver(() => [CreditLine], { description: 'Newest first, expired and frozen ones included' })
-  creditLines(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<CreditLine[]> {
+  creditLines(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Row<CreditLine>[]> {
     return ctx.loaders.financing.creditLinesByClient.load(client.id);
   }
 
@@ -29,13 +29,13 @@ export class ClientFinancingResolver {
     @Root() client: Row<Client>,
     @Arg('statuses', () => [FinancingStatus], { nullable: true }) statuses: FinancingStatus[] | null,
     @Ctx() ctx: Context,
-  ): Promise<Financing[]> {
+  ): Promise<Row<Financing>[]> {
     const all = await ctx.loaders.financing.financingsByClient.load(client.id);
     return statuses?.length ? all.filter((f) => statuses.includes(f.status)) : all;
   }
 
   @FieldResolver(() => [LedgerEntry], { description: 'Disbursements, repayments and fees, newest first' })
-  transactions(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<LedgerEntry[]> {
+  transactions(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Row<LedgerEntry>[]> {
     return ctx.loaders.financing.ledger.load(client.id);
   }
 

@@ -18,7 +18,7 @@ import type { Row } from '../db/rows.js';
 export class CreditLineResolver {
   @Authorized(...READERS)
   @Query(() => CreditLine, { nullable: true })
-  creditLine(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<CreditLine | null> {
+  creditLine(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<CreditLine> | null> {
     return ctx.loaders.financing.creditLineById.load(id);
   }
 
@@ -70,7 +70,7 @@ export class CreditLineResolver {
   }
 
   @FieldResolver(() => [CreditLineChange], { description: 'Opened, limit adjustments, freezes, oldest first' })
-  history(@Root() line: Row<CreditLine>, @Ctx() ctx: Context): Promise<CreditLineChange[]> {
+  history(@Root() line: Row<CreditLine>, @Ctx() ctx: Context): Promise<Row<CreditLineChange>[]> {
     return ctx.loaders.financing.creditLineHistory.load(line.id);
   }
 }

@@ -41,7 +41,7 @@ const AS_OF = { nullable: true, description: 'Business date (China Standard Time
 export class FinancingResolver {
   @Authorized(...READERS)
   @Query(() => Financing, { nullable: true })
-  financing(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Financing | null> {
+  financing(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Financing> | null> {
     return ctx.loaders.financing.financingById.load(id);
   }
 
@@ -142,7 +142,7 @@ export class FinancingResolver {
   }
 
   @FieldResolver(() => CreditLine)
-  async creditLine(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<CreditLine> {
+  async creditLine(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Row<CreditLine>> {
     const line = await ctx.loaders.financing.creditLineById.load(f.creditLine.id);
     if (!line) throw notFound('CreditLine', f.creditLine.id);
     return line;
@@ -154,32 +154,32 @@ export class FinancingResolver {
   }
 
   @FieldResolver(() => [Receivable])
-  receivables(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Receivable[]> {
+  receivables(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Row<Receivable>[]> {
     return ctx.loaders.financing.receivables.load(f.id);
   }
 
   @FieldResolver(() => [ScheduleInstalment], { description: 'The schedule in force (empty before disbursement)' })
-  async schedule(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<ScheduleInstalment[]> {
+  async schedule(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Row<ScheduleInstalment>[]> {
     return (await ctx.loaders.financing.schedule.load(f.id)).filter((s) => s.version === f.scheduleVersion);
   }
 
   @FieldResolver(() => [ScheduleInstalment], { description: 'Every schedule version, superseded ones included' })
-  scheduleHistory(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<ScheduleInstalment[]> {
+  scheduleHistory(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Row<ScheduleInstalment>[]> {
     return ctx.loaders.financing.schedule.load(f.id);
   }
 
   @FieldResolver(() => [Repayment], { description: 'Oldest first' })
-  repayments(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Repayment[]> {
+  repayments(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Row<Repayment>[]> {
     return ctx.loaders.financing.repayments.load(f.id);
   }
 
   @FieldResolver(() => [FinancingTransition], { description: 'Every transition and AML hold, with who, when and why; oldest first' })
-  history(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<FinancingTransition[]> {
+  history(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Row<FinancingTransition>[]> {
     return ctx.loaders.financing.transitions.load(f.id);
   }
 
   @FieldResolver(() => [BucketChange], { description: 'Delinquency bucket changes, oldest first' })
-  bucketHistory(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<BucketChange[]> {
+  bucketHistory(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Row<BucketChange>[]> {
     return ctx.loaders.financing.bucketChanges.load(f.id);
   }
 
@@ -225,7 +225,7 @@ export class ReceivableResolver {
 @Resolver(() => Repayment)
 export class RepaymentResolver {
   @FieldResolver(() => Financing)
-  async financing(@Root() r: Row<Repayment>, @Ctx() ctx: Context): Promise<Financing> {
+  async financing(@Root() r: Row<Repayment>, @Ctx() ctx: Context): Promise<Row<Financing>> {
     const f = await ctx.loaders.financing.financingById.load(r.financing.id);
     if (!f) throw notFound('Financing', r.financing.id);
     return f;

@@ -131,7 +131,7 @@ export class ShipmentResolver {
   }
 
   @FieldResolver(() => Financing, { nullable: true, description: 'The deal the goods belong to; null for PARTNER keys' })
-  async financing(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<Financing | null> {
+  async financing(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<Row<Financing> | null> {
     if (scopeOf(ctx) !== null || !s.financing) return null;
     return ctx.loaders.financing.financingById.load(s.financing.id);
   }
