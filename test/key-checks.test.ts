@@ -29,6 +29,7 @@ describe('key checks', () => {
     const { key } = await newKey();
     const { result, statements } = await hub.countQueries(() =>
       Promise.all(Array.from({ length: 50 }, () => hub.gql<{ viewer: { name: string } }>('{ viewer { name } }', {}, { key }))),
+      { keyChecks: true },
     );
     for (const res of result) expect(res.body.data?.viewer.name).toBe('cache probe');
     expect(keyLookups(statements)).toBe(1);
