@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw as rawSql, ReferenceKind, type EntityMetadata, type EntityProperty } from '@mikro-orm/core';
+import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
 import { sqlRows } from './sql.js';
 
 /**
@@ -119,4 +119,19 @@ export async function readRowsWhereIn<E extends object>(
   };
   const order = orderBy.length ? ` order by ${orderBy.map(([p, dir]) => `${column(p)} ${dir}`).join(', ')}` : '';
   return readRows(em, entity, `select {columns} from ${quote(rowShape(em, entity).table)} t where ${column(property)} in (?)${order}`, [values]);
+}
+
+/**
+ * Rows of the entity a QueryBuilder reads (its filters, order and limit as built), selected
+ * through the row shape and not hydrated: the builder writes the SQL, nothing tracks the result.
+ */
+export async function readQueryRows<E extends object>(
+  em: EntityManager,
+  entity: abstract new (...args: never[]) => E,
+  qb: QueryBuilder<E>,
+  alias: string,
+): Promise<Row<E>[]> {
+  const shape = rowShape(em, entity);
+  const found = await qb.select(rawSql(shape.select(alias))).execute<Record<string, unknown>[]>('all', false);
+  return found.map((r) => shape.map(r));
 }

@@ -1,8 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Decimal } from 'decimal.js';
-import { groupBy, validIds } from '../graphql/batch.js';
-import { readRowsWhereIn, type Row } from '../db/rows.js';
+import { rowById, rowsByKey, validIds } from '../graphql/batch.js';
 import { CreditLine, CreditLineChange } from './credit-line.entity.js';
 import { BucketChange, Financing, FinancingTransition, Receivable, Repayment, ScheduleInstalment } from './financing.entity.js';
 import { ZERO } from './financing.rules.js';
@@ -15,42 +14,22 @@ import { utilizationOf } from './money.js';
  * parents. Batch functions return one result per key, in key order.
  */
 export function createFinancingLoaders(em: EntityManager) {
-  /** Rows of `entity` whose `fk` is one of the keys, grouped per key, in `orderBy` order (plain rows, not entities). */
-  const children = <T extends object>(
-    entity: new (...args: never[]) => T,
-    fk: string,
-    keyOf: (row: Row<T>) => string,
-    orderBy: [property: string, direction: 'asc' | 'desc'][],
-  ) =>
-    new DataLoader<string, Row<T>[]>(async (ids) => {
-      const rows = await readRowsWhereIn(em, entity, fk, validIds(ids), orderBy);
-      const map = groupBy(rows, keyOf);
-      return ids.map((id) => map.get(id.toLowerCase()) ?? []);
-    });
-
-  const byId = <T extends { id: string }>(entity: new (...args: never[]) => T) =>
-    new DataLoader<string, Row<T> | null>(async (ids) => {
-      const rows = (await readRowsWhereIn(em, entity, 'id', validIds(ids))) as (Row<T> & { id: string })[];
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => map.get(id.toLowerCase()) ?? null);
-    });
-
-  const financingById = byId(Financing);
-  const creditLineById = byId(CreditLine);
+  const financingById = rowById(em, Financing);
+  const creditLineById = rowById(em, CreditLine);
 
   /** A client's credit lines, newest first. */
-  const creditLinesByClient = children(CreditLine, 'client', (l) => l.client.id, [['openedAt', 'desc'], ['id', 'asc']]);
+  const creditLinesByClient = rowsByKey(em, CreditLine, 'client', (l) => l.client.id, [['openedAt', 'desc'], ['id', 'asc']]);
   /** A client's deals, newest first. */
-  const financingsByClient = children(Financing, 'client', (f) => f.client.id, [['createdAt', 'desc'], ['id', 'desc']]);
-  const creditLineHistory = children(CreditLineChange, 'creditLine', (c) => c.creditLine.id, [['at', 'asc'], ['id', 'asc']]);
-  const receivables = children(Receivable, 'financing', (r) => r.financing.id, [['dueDate', 'asc'], ['invoiceNumber', 'asc']]);
+  const financingsByClient = rowsByKey(em, Financing, 'client', (f) => f.client.id, [['createdAt', 'desc'], ['id', 'desc']]);
+  const creditLineHistory = rowsByKey(em, CreditLineChange, 'creditLine', (c) => c.creditLine.id, [['at', 'asc'], ['id', 'asc']]);
+  const receivables = rowsByKey(em, Receivable, 'financing', (r) => r.financing.id, [['dueDate', 'asc'], ['invoiceNumber', 'asc']]);
   /** Every version of a deal's schedule. */
-  const schedule = children(ScheduleInstalment, 'financing', (s) => s.financing.id, [['version', 'asc'], ['seq', 'asc']]);
-  const repayments = children(Repayment, 'financing', (r) => r.financing.id, [['paidAt', 'asc'], ['id', 'asc']]);
-  const transitions = children(FinancingTransition, 'financing', (t) => t.financing.id, [['at', 'asc'], ['id', 'asc']]);
-  const bucketChanges = children(BucketChange, 'financing', (b) => b.financing.id, [['recordedAt', 'asc'], ['id', 'asc']]);
+  const schedule = rowsByKey(em, ScheduleInstalment, 'financing', (s) => s.financing.id, [['version', 'asc'], ['seq', 'asc']]);
+  const repayments = rowsByKey(em, Repayment, 'financing', (r) => r.financing.id, [['paidAt', 'asc'], ['id', 'asc']]);
+  const transitions = rowsByKey(em, FinancingTransition, 'financing', (t) => t.financing.id, [['at', 'asc'], ['id', 'asc']]);
+  const bucketChanges = rowsByKey(em, BucketChange, 'financing', (b) => b.financing.id, [['recordedAt', 'asc'], ['id', 'asc']]);
   /** A client's ledger, newest first. */
-  const ledger = children(LedgerEntry, 'client', (e) => e.client.id, [['occurredAt', 'desc'], ['id', 'desc']]);
+  const ledger = rowsByKey(em, LedgerEntry, 'client', (e) => e.client.id, [['occurredAt', 'desc'], ['id', 'desc']]);
 
   /** Approved-not-disbursed plus outstanding principal, per credit line. */
   const utilization = new DataLoader<string, Decimal>(async (ids) => {

@@ -52,7 +52,7 @@ export class FinancingResolver {
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<Connection<Financing>> {
+  ): Promise<Connection<Row<Financing>>> {
     const page = await financingService(ctx).list(filter, first, after);
     const total = selectsField(info, 'totalCount') ? await page.count() : 0;
     for (const f of page.rows) ctx.loaders.financing.financingById.prime(f.id, f);

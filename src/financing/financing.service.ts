@@ -44,7 +44,7 @@ import { guaranteeArg, guaranteeOf, sameGuarantee, setGuarantee } from './guaran
 import { LedgerEntry } from './ledger-entry.entity.js';
 import { currencyArg, dateArg, historyStamp, integerArg, moneyArg, utilizationOf } from './money.js';
 import { type Actor } from '../core/actor.js';
-import type { Row } from '../db/rows.js';
+import { readQueryRows, type Row } from '../db/rows.js';
 
 /** Financing rules that come from configuration. */
 export interface FinancingPolicy {
@@ -102,9 +102,9 @@ export function positionOf(f: Row<Financing>, schedule: readonly Row<ScheduleIns
 }
 
 export interface FinancingPage {
-  rows: Financing[];
+  rows: Row<Financing>[];
   limit: number;
-  cursorOf(f: Financing): string;
+  cursorOf(f: Row<Financing>): string;
   count(): Promise<number>;
 }
 
@@ -549,7 +549,7 @@ export class FinancingService {
       qb.andWhere('(f.created_at, f.id) < (?, ?)', [at, id]);
     }
     qb.orderBy([{ createdAt: 'desc' }, { id: 'desc' }]).limit(limit + 1);
-    const rows = await qb.getResultList();
+    const rows = await readQueryRows(this.em, Financing, qb, 'f');
     return {
       rows,
       limit,

@@ -8,6 +8,7 @@ import { ShipmentUpdatedFilter } from './logistics.inputs.js';
 import { Shipment, TrackingEventRecord } from './shipment.entity.js';
 import { SHIPMENT_UPDATED } from './shipment.events.js';
 import { isEvent, payloadOf } from '../events/catalogue.js';
+import { readRows, type Row } from '../db/rows.js';
 
 @ObjectType({ description: "A committed change to a shipment: its status, reason or ETA changed, or new events arrived" })
 export class ShipmentUpdatedEvent {
@@ -15,10 +16,10 @@ export class ShipmentUpdatedEvent {
   cursor!: string;
 
   @Field(() => Shipment, { description: 'The shipment as it is when the event is delivered' })
-  shipment!: Shipment;
+  shipment!: Row<Shipment>;
 
   @Field(() => [TrackingEventRecord], { description: 'The events this update added, oldest first' })
-  newEvents!: TrackingEventRecord[];
+  newEvents!: Row<TrackingEventRecord>[];
 
   @Field(() => Boolean)
   statusChanged!: boolean;
@@ -74,7 +75,7 @@ export class ShipmentUpdatedResolver {
     const shipment = await ctx.loaders.logistics.shipmentById.load(event.aggregateId);
     if (!shipment) throw notFound('Shipment', event.aggregateId);
     const newEvents = payload.newEventKeys.length
-      ? await ctx.em.find(TrackingEventRecord, { shipment: shipment.id, key: { $in: payload.newEventKeys } }, { orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] })
+      ? await readRows(ctx.em, TrackingEventRecord, 'select {columns} from tracking_event t where t.shipment_id = ? and t.key in (?) order by t.occurred_at, t.id', [shipment.id, payload.newEventKeys])
       : [];
     return {
       cursor: encodeEventCursor(positionOf(event)),

@@ -66,7 +66,7 @@ export class PushTrackingEventsResult {
 export class ShipmentResolver {
   @Authorized(...SHIPMENT_READERS)
   @Query(() => Shipment, { nullable: true, description: 'A PARTNER key sees only its own partner’s shipments' })
-  shipment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Shipment | null> {
+  shipment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Shipment> | null> {
     return new ShipmentService(ctx.em).get(id, scopeOf(ctx));
   }
 
@@ -77,7 +77,7 @@ export class ShipmentResolver {
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<Connection<Shipment>> {
+  ): Promise<Connection<Row<Shipment>>> {
     const page = await new ShipmentService(ctx.em).list(filter, scopeOf(ctx), first, after);
     const total = selectsField(info, 'totalCount') ? await page.count() : 0;
     for (const s of page.rows) ctx.loaders.logistics.shipmentById.prime(s.id, s);
@@ -94,9 +94,10 @@ export class ShipmentResolver {
   @Mutation(() => ShipmentRefresh, { description: "Pulls the shipment's tracking from its partner now (DHL, Kuaidi100)" })
   async refreshShipment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ShipmentRefresh> {
     const shipment = await new ShipmentService(ctx.em).get(id, null);
-    if (!shipment) throw notFound('Shipment', id);
-    if (!PULL_KINDS.has(shipment.partner.kind)) throw badInput('id', `partner ${shipment.partner.code} (${shipment.partner.kind}) only pushes; there is nothing to pull`);
-    if (!shipment.partner.active) throw conflict(`partner ${shipment.partner.code} is paused: its shipments are not pulled until an ADMIN resumes it`, 'id');
+    const partner = shipment && (await ctx.loaders.logistics.partnerById.load(shipment.partner.id));
+    if (!shipment || !partner) throw notFound('Shipment', id);
+    if (!PULL_KINDS.has(partner.kind)) throw badInput('id', `partner ${partner.code} (${partner.kind}) only pushes; there is nothing to pull`);
+    if (!partner.active) throw conflict(`partner ${partner.code} is paused: its shipments are not pulled until an ADMIN resumes it`, 'id');
     const { logistics, metrics } = ctx.hub;
     const report = await pullShipment(ctx.hub.orm.em.fork(), logistics.clients, logistics.secrets, shipment.id, { metrics });
     const fresh = await ctx.em.findOneOrFail(Shipment, { id: shipment.id }, { refresh: true });
@@ -113,12 +114,12 @@ export class ShipmentResolver {
   }
 
   @FieldResolver(() => [TrackingEventRecord], { description: 'Oldest first' })
-  events(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<TrackingEventRecord[]> {
+  events(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<Row<TrackingEventRecord>[]> {
     return ctx.loaders.logistics.eventsByShipment.load(s.id);
   }
 
   @FieldResolver(() => LogisticsPartner)
-  async partner(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<LogisticsPartner> {
+  async partner(@Root() s: Row<Shipment>, @Ctx() ctx: Context): Promise<Row<LogisticsPartner>> {
     const p = await ctx.loaders.logistics.partnerById.load(s.partner.id);
     if (!p) throw notFound('LogisticsPartner', s.partner.id);
     return p;
@@ -141,7 +142,7 @@ export class ShipmentResolver {
 export class ClientShipmentsResolver {
   @Authorized(...READERS)
   @FieldResolver(() => [Shipment], { description: "The client's tracked shipments, newest first" })
-  shipments(@Root() c: Row<Client>, @Ctx() ctx: Context): Promise<Shipment[]> {
+  shipments(@Root() c: Row<Client>, @Ctx() ctx: Context): Promise<Row<Shipment>[]> {
     return ctx.loaders.logistics.shipmentsByClient.load(c.id);
   }
 }
@@ -150,7 +151,7 @@ export class ClientShipmentsResolver {
 export class FinancingShipmentsResolver {
   @Authorized(...READERS)
   @FieldResolver(() => [Shipment], { description: 'Shipments of the goods behind the deal, newest first' })
-  shipments(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Shipment[]> {
+  shipments(@Root() f: Row<Financing>, @Ctx() ctx: Context): Promise<Row<Shipment>[]> {
     return ctx.loaders.logistics.shipmentsByFinancing.load(f.id);
   }
 }

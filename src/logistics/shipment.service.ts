@@ -11,6 +11,7 @@ import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
 import { PartnerPayloadError } from './partners/common/payload.js';
 import { mapGenericPush, type GenericPushBody } from './partners/generic/generic.mapper.js';
 import { Shipment } from './shipment.entity.js';
+import { readQueryRows, readRows, type Row } from '../db/rows.js';
 import { PartnerKind, TERMINAL_STATUSES, TrackingSource } from './tracking.js';
 import { WebhookInbox, WebhookOutcome } from './webhook-inbox.entity.js';
 import { applyKeptPush } from './webhook.service.js';
@@ -22,9 +23,9 @@ import { applyKeptPush } from './webhook.service.js';
 export type PartnerScope = string | null;
 
 export interface ShipmentPage {
-  rows: Shipment[];
+  rows: Row<Shipment>[];
   limit: number;
-  cursorOf(s: Shipment): string;
+  cursorOf(s: Row<Shipment>): string;
   count(): Promise<number>;
 }
 
@@ -91,11 +92,17 @@ export class ShipmentService {
   }
 
   /** A shipment the scope may see, else null (a partner does not learn others' shipments exist). */
-  async get(id: string, scope: PartnerScope): Promise<Shipment | null> {
-    const s = await this.em.findOne(Shipment, { id: idArg('id', id) }, { populate: ['partner'] });
-    if (!s) return null;
-    if (scope !== null && s.partner.code !== scope) return null;
-    return s;
+  async get(id: string, scope: PartnerScope): Promise<Row<Shipment> | null> {
+    const [s] = await readRows<Shipment, { partnerCode: string }>(
+      this.em,
+      Shipment,
+      'select {columns}, p.code as "partnerCode" from shipment s join logistics_partner p on p.id = s.partner_id where s.id = ?',
+      [idArg('id', id)],
+      's',
+    );
+    if (!s || (scope !== null && s.partnerCode !== scope)) return null;
+    const { partnerCode: _, ...row } = s;
+    return row as Row<Shipment>;
   }
 
   async list(filter: ShipmentFilter | null | undefined, scope: PartnerScope, first?: number | null, after?: string | null): Promise<ShipmentPage> {
@@ -109,7 +116,7 @@ export class ShipmentService {
       qb.andWhere('(s.created_at, s.id) < (?, ?)', [at, id]);
     }
     qb.orderBy([{ createdAt: 'desc' }, { id: 'desc' }]).limit(limit + 1);
-    const rows = await qb.getResultList();
+    const rows = await readQueryRows(this.em, Shipment, qb, 's');
     return { rows, limit, cursorOf: (s) => encodeCursor([s.createdAt.toISOString(), s.id]), count: () => base.clone().getCount() };
   }
 

@@ -29,7 +29,7 @@ export class AlertResolver {
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<Connection<Alert>> {
+  ): Promise<Connection<Row<Alert>>> {
     const page = await new AlertService(ctx.em).list(filter, first, after);
     const total = selectsField(info, 'totalCount') ? await page.count() : 0;
     return toConnection(page.rows, page.limit, total, page.cursorOf);

@@ -1,3 +1,4 @@
+import { readQueryRows, type Row } from '../db/rows.js';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from '../clients/client.entity.js';
@@ -154,11 +155,12 @@ export class AlertService {
       if (typeof at !== 'string' || typeof id !== 'string') throw badInput('after', 'is not a cursor this list returned');
       page.$or = [{ raisedAt: { $lt: new Date(at) } }, { raisedAt: new Date(at), id: { $lt: id } }];
     }
-    const rows = await this.em.find(Alert, page, { orderBy: [{ raisedAt: 'desc' }, { id: 'desc' }], limit: limit + 1 });
+    const qb = this.em.createQueryBuilder(Alert, 'a').where(page).orderBy([{ raisedAt: 'desc' }, { id: 'desc' }]).limit(limit + 1);
+    const rows = await readQueryRows(this.em, Alert, qb, 'a');
     return {
       rows,
       limit,
-      cursorOf: (a: Alert) => encodeCursor([a.raisedAt.toISOString(), a.id]),
+      cursorOf: (a: Row<Alert>) => encodeCursor([a.raisedAt.toISOString(), a.id]),
       count: () => this.em.count(Alert, where),
     };
   }

@@ -1,3 +1,4 @@
+import { readQueryRows, type Row } from '../db/rows.js';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from '../clients/client.entity.js';
@@ -123,11 +124,12 @@ export class RiskReviewService {
       if (typeof on !== 'string' || !isIsoDate(on) || typeof id !== 'string' || !isUuid(id)) throw badInput('after', 'is not a cursor this list returned');
       page.$or = [{ nextReviewOn: { $gt: on } }, { nextReviewOn: on, id: { $gt: id } }];
     }
-    const rows = await this.em.find(Client, page, { orderBy: [{ nextReviewOn: 'asc' }, { id: 'asc' }], limit: limit + 1 });
+    const qb = this.em.createQueryBuilder(Client, 'c').where(page).orderBy([{ nextReviewOn: 'asc' }, { id: 'asc' }]).limit(limit + 1);
+    const rows = await readQueryRows(this.em, Client, qb, 'c');
     return {
       rows,
       limit,
-      cursorOf: (c: Client) => encodeCursor([c.nextReviewOn, c.id]),
+      cursorOf: (c: Row<Client>) => encodeCursor([c.nextReviewOn, c.id]),
       count: () => this.em.count(Client, where),
     };
   }

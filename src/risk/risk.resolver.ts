@@ -101,7 +101,7 @@ export class ClientRiskResolver {
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<Connection<Client>> {
+  ): Promise<Connection<Row<Client>>> {
     const date = asOf ? dateArg('asOf', asOf) : businessDate(new Date());
     const page = await new RiskReviewService(ctx.em).listDue(date, first, after);
     const total = selectsField(info, 'totalCount') ? await page.count() : 0;
@@ -114,19 +114,19 @@ export class ClientRiskResolver {
     @Root() client: Row<Client>,
     @Arg('last', () => Int, { nullable: true, description: 'At most this many (1–100), the newest' }) last: number | null,
     @Ctx() ctx: Context,
-  ): Promise<RiskReview[]> {
+  ): Promise<Row<RiskReview>[]> {
     if (last !== null && (last < 1 || last > 100)) throw badInput('last', 'must be from 1 to 100');
     const all = await ctx.loaders.risk.reviewsByClient.load(client.id);
     return last === null ? all : all.slice(0, last);
   }
 
   @FieldResolver(() => [FinancialStatement], { description: 'Newest period first' })
-  financialStatements(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<FinancialStatement[]> {
+  financialStatements(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Row<FinancialStatement>[]> {
     return ctx.loaders.risk.statementsByClient.load(client.id);
   }
 
   @FieldResolver(() => RiskAssessment, { nullable: true, description: 'The newest assessment; null before the first' })
-  riskAssessment(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<RiskAssessment | null> {
+  riskAssessment(@Root() client: Row<Client>, @Ctx() ctx: Context): Promise<Row<RiskAssessment> | null> {
     return ctx.loaders.risk.latestAssessment.load(client.id);
   }
 
@@ -135,7 +135,7 @@ export class ClientRiskResolver {
     @Root() client: Row<Client>,
     @Arg('last', () => Int, { nullable: true, description: 'At most this many (1–100), the newest' }) last: number | null,
     @Ctx() ctx: Context,
-  ): Promise<RiskAssessment[]> {
+  ): Promise<Row<RiskAssessment>[]> {
     if (last !== null && (last < 1 || last > 100)) throw badInput('last', 'must be from 1 to 100');
     const all = await ctx.loaders.risk.assessmentsByClient.load(client.id);
     return last === null ? all : all.slice(0, last);
