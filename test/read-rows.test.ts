@@ -1,7 +1,8 @@
 /**
  * The read path's plain rows (src/db/rows.ts) hold what the ORM's entities hold: for every entity
  * of the demo portfolio, each row read as a plain object equals the same row hydrated by
- * MikroORM, property by property (references by id).
+ * MikroORM, property by property (references by id); and the lists and relations GraphQL
+ * answers from rows are what the ORM's entities say.
  */
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,12 @@ import { ReferenceKind } from '@mikro-orm/core';
 import { ENTITIES } from '../src/db/entities.js';
 import { readRows, rowShape } from '../src/db/rows.js';
 import { seedDemoIfEmpty } from '../src/demo/demo.js';
+import { Alert } from '../src/risk/alert.entity.js';
+import { Client } from '../src/clients/client.entity.js';
+import { registerPartner, registerShipment } from './helpers/logistics.js';
+import { BucketChange, Financing } from '../src/financing/financing.entity.js';
+import { Shipment, TrackingEventRecord } from '../src/logistics/shipment.entity.js';
+import { ShipmentStatus, TrackingSource } from '../src/logistics/tracking.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
@@ -52,5 +59,76 @@ describe('plain rows', () => {
     }
     // The demo portfolio has rows in most tables: the comparison is not vacuous.
     expect(compared).toBeGreaterThan(500);
+  });
+});
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+type Edges<N> = { edges: { node: N }[] };
+
+describe('GraphQL answers read from rows', () => {
+  it('list shipments with their partner, client and events as the ORM has them', async () => {
+    // The demo's shipments come with its simulator: track three here, with events.
+    await registerPartner(hub, { code: 'rows-carrier', kind: 'GENERIC', name: 'Rows carrier' });
+    const setup = hub.orm.em.fork();
+    for (const c of await setup.find(Client, {}, { orderBy: { id: 'asc' }, limit: 3 })) {
+      await registerShipment(hub, { partnerCode: 'rows-carrier', trackingNumber: `ROWS-${c.id.slice(0, 8)}`, clientId: c.id });
+    }
+    const moving = await setup.find(Shipment, {}, { orderBy: { id: 'asc' }, limit: 3 });
+    expect(moving).toHaveLength(3);
+    moving.forEach((shipment, i) => {
+      for (let n = 0; n <= i; n++) {
+        const at = new Date(Date.UTC(2026, 10, 20 + n, 8, i));
+        setup.create(TrackingEventRecord, { shipment, key: `rows-${i}-${n}`, status: ShipmentStatus.IN_TRANSIT, description: `leg ${n}`, rawTime: at.toISOString(), occurredAt: at, offsetAssumed: false, source: TrackingSource.PUSH, receivedAt: at });
+      }
+    });
+    await setup.flush();
+    type Node = { id: string; trackingNumber: string; status: string; statusAt: string | null; partner: { code: string }; client: { id: string }; events: { key: string; status: string; occurredAt: string }[] };
+    const { shipments } = await hub.ok<{ shipments: Edges<Node> }>(
+      '{ shipments(first: 100) { edges { node { id trackingNumber status statusAt partner { code } client { id } events { key status occurredAt } } } } }',
+    );
+    const em = hub.orm.em.fork();
+    const entities = await em.find(Shipment, {}, { populate: ['partner'], orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: 100 });
+    const events = await em.find(TrackingEventRecord, { shipment: { $in: entities.map((s) => s.id) } }, { orderBy: [{ occurredAt: 'asc' }, { receivedAt: 'asc' }, { id: 'asc' }] });
+    expect(entities.length).toBeGreaterThan(0);
+    expect(events.length).toBe(6);
+    expect(shipments.edges.map((e) => e.node)).toEqual(
+      entities.map((s) => ({
+        id: s.id,
+        trackingNumber: s.trackingNumber,
+        status: s.status,
+        statusAt: iso(s.statusAt),
+        partner: { code: s.partner.code },
+        client: { id: s.client.id },
+        events: events.filter((e) => e.shipment.id === s.id).map((e) => ({ key: e.key, status: e.status, occurredAt: iso(e.occurredAt) })),
+      })),
+    );
+  });
+
+  it('list financings with their client and bucket history, and alerts with their client, as the ORM has them', async () => {
+    type F = { id: string; amount: string; status: string; disbursedAt: string | null; client: { id: string; name: string }; bucketHistory: { id: string; toBucket: string; asOf: string }[] };
+    const { financings } = await hub.ok<{ financings: Edges<F> }>(
+      '{ financings(first: 100) { edges { node { id amount status disbursedAt client { id name } bucketHistory { id toBucket asOf } } } } }',
+    );
+    const em = hub.orm.em.fork();
+    const deals = await em.find(Financing, {}, { populate: ['client'], orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: 100 });
+    const changes = await em.find(BucketChange, { financing: { $in: deals.map((f) => f.id) } }, { orderBy: [{ recordedAt: 'asc' }, { id: 'asc' }] });
+    expect(deals.length).toBeGreaterThan(0);
+    expect(changes.length).toBeGreaterThan(0);
+    expect(financings.edges.map((e) => e.node)).toEqual(
+      deals.map((f) => ({
+        id: f.id,
+        amount: f.amount,
+        status: f.status,
+        disbursedAt: iso(f.disbursedAt),
+        client: { id: f.client.id, name: f.client.name },
+        bucketHistory: changes.filter((b) => b.financing.id === f.id).map((b) => ({ id: b.id, toBucket: b.toBucket, asOf: b.asOf })),
+      })),
+    );
+
+    type A = { id: string; kind: string; severity: string; raisedAt: string; client: { id: string } };
+    const { alerts } = await hub.ok<{ alerts: Edges<A> }>('{ alerts(first: 100) { edges { node { id kind severity raisedAt client { id } } } } }');
+    const raised = await em.find(Alert, {}, { orderBy: [{ raisedAt: 'desc' }, { id: 'desc' }], limit: 100 });
+    expect(raised.length).toBeGreaterThan(0);
+    expect(alerts.edges.map((e) => e.node)).toEqual(raised.map((a) => ({ id: a.id, kind: a.kind, severity: a.severity, raisedAt: iso(a.raisedAt), client: { id: a.client.id } })));
   });
 });

@@ -51,8 +51,9 @@ export function createClientLoaders(em: EntityManager) {
           `select l.core_enterprise_id || '|' || l.role as "linkKey", {columns}
              from supply_chain_link l join client c on c.id = l.counterparty_id
             where l.core_enterprise_id in (?) and l.role in (?)
+              and c.id = any(array(select counterparty_id from supply_chain_link where core_enterprise_id in (?) and role in (?)))
             order by c.name, c.id`,
-          [coreIds, roles],
+          [coreIds, roles, coreIds, roles],
           'c',
         )
       : [];
@@ -62,7 +63,7 @@ export function createClientLoaders(em: EntityManager) {
 
   /**
    * The core enterprises a counterparty is linked to, by name (once each, whatever the roles).
-   * Starts from the links' counterparty index and fetches each core by primary key, so its cost
+   * Reads the links by their counterparty index and each core by primary key, so its cost
    * follows the page, not the size of the client table.
    */
   const coreEnterprises = new DataLoader<string, Row<Client>[]>(async (ids) => {
@@ -71,11 +72,14 @@ export function createClientLoaders(em: EntityManager) {
       ? await readRows<Client, { counterpartyId: string }>(
           em,
           Client,
+          // The cores' ids as an array (an init plan): PostgreSQL then reads them by primary
+          // key; a plain join hashes the whole client table (17 ms at 10 000 clients, not 1.5).
           `select distinct on (l.counterparty_id, c.name, c.id) l.counterparty_id as "counterpartyId", {columns}
              from supply_chain_link l join client c on c.id = l.core_enterprise_id
             where l.counterparty_id in (?)
+              and c.id = any(array(select core_enterprise_id from supply_chain_link where counterparty_id in (?)))
             order by l.counterparty_id, c.name, c.id`,
-          [wanted],
+          [wanted, wanted],
           'c',
         )
       : [];
