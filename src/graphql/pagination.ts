@@ -63,6 +63,18 @@ export function ConnectionType<T extends object>(name: string, node: ClassType<T
 }
 
 
+/** An edge whose cursor is encoded only if the query asks for it. */
+class LazyEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (row: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
 /** Wraps rows fetched with `limit + 1` into a connection. */
 export function toConnection<T>(
   rows: T[],
@@ -72,10 +84,11 @@ export function toConnection<T>(
 ): Connection<T> {
   const hasNextPage = rows.length > limit;
   const page = hasNextPage ? rows.slice(0, limit) : rows;
-  const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
+  const edges = page.map((node) => new LazyEdge(node, cursorOf));
+  const last = page[page.length - 1];
   return {
     edges,
-    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null },
+    pageInfo: { hasNextPage, endCursor: last === undefined ? null : cursorOf(last) },
     totalCount,
   };
 }
