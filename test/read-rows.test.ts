@@ -132,3 +132,50 @@ describe('GraphQL answers read from rows', () => {
     expect(alerts.edges.map((e) => e.node)).toEqual(raised.map((a) => ({ id: a.id, kind: a.kind, severity: a.severity, raisedAt: iso(a.raisedAt), client: { id: a.client.id } })));
   });
 });
+
+describe('the financings list on rows', () => {
+  type Page = { financings: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] } };
+  const LIST = `query($filter: FinancingFilter, $first: Int, $after: String) {
+    financings(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`;
+
+  it('filters as the ORM does, by every filter field, and counts what it filters', async () => {
+    const em = hub.orm.em.fork();
+    const all = await em.find(Financing, {}, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    const held = all.find((f) => f.amlHold);
+    const cases: [Record<string, unknown>, (f: Financing) => boolean][] = [
+      [{ statuses: ['DISBURSED', 'OVERDUE'] }, (f) => ['DISBURSED', 'OVERDUE'].includes(f.status)],
+      [{ products: ['RECEIVABLES_FACTORING'] }, (f) => f.product === 'RECEIVABLES_FACTORING'],
+      [{ buckets: ['CURRENT'] }, (f) => f.recordedBucket === 'CURRENT'],
+      [{ currency: 'CNY' }, (f) => f.currency === 'CNY'],
+      [{ amlHold: false }, (f) => !f.amlHold],
+      [{ clientIds: [all[0]!.client.id] }, (f) => f.client.id === all[0]!.client.id],
+      [{ clientIds: [] }, () => false],
+    ];
+    if (held) cases.push([{ amlHold: true }, (f) => f.amlHold]);
+    for (const [filter, keep] of cases) {
+      const { financings } = await hub.ok<Page>(LIST, { filter, first: 100 });
+      const expected = all.filter(keep).map((f) => f.id);
+      expect(financings.edges.map((e) => e.node.id), JSON.stringify(filter)).toEqual(expected);
+      expect(financings.totalCount, JSON.stringify(filter)).toBe(expected.length);
+    }
+  });
+
+  it('pages through every deal once with after; the time-ordered lists refuse a forged cursor by name', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const { financings }: Page = await hub.ok<Page>(LIST, { first: 3, after });
+      seen.push(...financings.edges.map((e) => e.node.id));
+      if (!financings.pageInfo.hasNextPage) break;
+      after = financings.pageInfo.endCursor;
+    }
+    const all = await hub.orm.em.fork().find(Financing, {}, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    expect(seen).toEqual(all.map((f) => f.id));
+    const forged = Buffer.from(JSON.stringify(['not a time', 'not an id'])).toString('base64url');
+    for (const list of ['financings', 'shipments', 'alerts']) {
+      const res = await hub.gql(`query($after: String) { ${list}(first: 3, after: $after) { totalCount } }`, { after: forged });
+      expect(res.body.errors?.[0]?.extensions?.code, list).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0]?.message, list).toMatch(/after/);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { badInput } from './errors.js';
+import { isUuid } from './text.js';
 
 /** Keyset pagination's plain parts: page sizes and opaque cursors, for every layer. */
 
@@ -30,4 +31,16 @@ export function decodeCursor(cursor: string, arity: number, field = 'after'): (s
     /* fall through */
   }
   throw badInput(field, 'is not a cursor this list returned');
+}
+
+/**
+ * A `[time, id]` cursor (lists ordered by a timestamp, then id): both parts checked, so that a
+ * forged or damaged cursor is refused by name rather than failing in the database.
+ */
+export function decodeTimeIdCursor(cursor: string, field = 'after'): { at: string; id: string } {
+  const [at, id] = decodeCursor(cursor, 2, field);
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !isUuid(id)) {
+    throw badInput(field, 'is not a cursor this list returned');
+  }
+  return { at, id };
 }

@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from 'decimal.js';
 import { Client } from '../clients/client.entity.js';
 import { ClientKind, ClientStatus, SupplyChainRole } from '../clients/client.enums.js';
@@ -7,7 +7,7 @@ import { notInFuture } from '../clients/client.validation.js';
 import { idArg, requiredText } from '../core/text.js';
 import { SupplyChainLink } from '../clients/supply-chain-link.entity.js';
 import { badInput, conflict, notFound } from '../core/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
+import { decodeTimeIdCursor, encodeCursor, pageSize } from '../core/cursor.js';
 import { AmlWatchEntry, LoanPrimeRate } from './compliance.entity.js';
 import { CreditLine, creditLineStatus } from './credit-line.entity.js';
 import {
@@ -44,7 +44,8 @@ import { guaranteeArg, guaranteeOf, sameGuarantee, setGuarantee } from './guaran
 import { LedgerEntry } from './ledger-entry.entity.js';
 import { currencyArg, dateArg, historyStamp, integerArg, moneyArg, utilizationOf } from './money.js';
 import { type Actor } from '../core/actor.js';
-import { readQueryRows, type Row } from '../db/rows.js';
+import { readRows, type Row } from '../db/rows.js';
+import { sqlRows } from '../db/sql.js';
 
 /** Financing rules that come from configuration. */
 export interface FinancingPolicy {
@@ -106,6 +107,20 @@ export interface FinancingPage {
   limit: number;
   cursorOf(f: Row<Financing>): string;
   count(): Promise<number>;
+}
+
+/** The list filter as SQL conditions on `financing f`, each input checked and named when wrong. */
+function financingConditions(filter: FinancingFilter | null | undefined): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (!filter) return { where, params };
+  if (filter.clientIds) (where.push('f.client_id in (?)'), params.push(filter.clientIds.length ? filter.clientIds.map((id, i) => idArg(`filter.clientIds[${i}]`, id)) : [null]));
+  if (filter.statuses?.length) (where.push('f.status in (?)'), params.push(filter.statuses));
+  if (filter.products?.length) (where.push('f.product in (?)'), params.push(filter.products));
+  if (filter.buckets?.length) (where.push('f.recorded_bucket in (?)'), params.push(filter.buckets));
+  if (filter.currency) (where.push('f.currency = ?'), params.push(currencyArg('filter.currency', filter.currency)));
+  if (filter.amlHold !== undefined && filter.amlHold !== null) (where.push('f.aml_hold = ?'), params.push(filter.amlHold));
+  return { where, params };
 }
 
 export class FinancingService {
@@ -538,36 +553,25 @@ export class FinancingService {
     });
   }
 
-  /** Newest first; keyset on (createdAt, id). */
+  /** Newest first; keyset on (createdAt, id). One statement for the page, one for the count if asked. */
   async list(filter: FinancingFilter | null | undefined, first?: number | null, after?: string | null): Promise<FinancingPage> {
     const limit = pageSize(first);
-    const base = this.filtered(filter);
-    const qb = base.clone();
+    const { where, params } = financingConditions(filter);
+    const page = [...where];
+    const pageParams = [...params];
     if (after) {
-      const [at, id] = decodeCursor(after, 2);
-      if (typeof at !== 'string' || typeof id !== 'string') throw badInput('after', 'is not a cursor this list returned');
-      qb.andWhere('(f.created_at, f.id) < (?, ?)', [at, id]);
+      const { at, id } = decodeTimeIdCursor(after);
+      page.push('(f.created_at, f.id) < (?, ?)');
+      pageParams.push(at, id);
     }
-    qb.orderBy([{ createdAt: 'desc' }, { id: 'desc' }]).limit(limit + 1);
-    const rows = await readQueryRows(this.em, Financing, qb, 'f');
+    const whereSql = (conditions: string[]) => (conditions.length ? `where ${conditions.join(' and ')}` : '');
+    const rows = await readRows(this.em, Financing, `select {columns} from financing f ${whereSql(page)} order by f.created_at desc, f.id desc limit ?`, [...pageParams, limit + 1], 'f');
     return {
       rows,
       limit,
       cursorOf: (f) => encodeCursor([f.createdAt.toISOString(), f.id]),
-      count: () => base.clone().getCount(),
+      count: async () => (await sqlRows<{ n: number }>(this.em, `select count(*)::int as n from financing f ${whereSql(where)}`, params))[0]!.n,
     };
-  }
-
-  private filtered(filter: FinancingFilter | null | undefined): QueryBuilder<Financing> {
-    const qb = this.em.createQueryBuilder(Financing, 'f');
-    if (!filter) return qb;
-    if (filter.clientIds) qb.andWhere({ client: { $in: filter.clientIds.map((id, i) => idArg(`filter.clientIds[${i}]`, id)) } });
-    if (filter.statuses?.length) qb.andWhere({ status: { $in: filter.statuses } });
-    if (filter.products?.length) qb.andWhere({ product: { $in: filter.products } });
-    if (filter.buckets?.length) qb.andWhere({ recordedBucket: { $in: filter.buckets } });
-    if (filter.currency) qb.andWhere({ currency: currencyArg('filter.currency', filter.currency) });
-    if (filter.amlHold !== undefined && filter.amlHold !== null) qb.andWhere({ amlHold: filter.amlHold });
-    return qb;
   }
 
   // ---- helpers shared with the delinquency scan --------------------------------------------

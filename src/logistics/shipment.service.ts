@@ -4,7 +4,7 @@ import { mapUniqueViolation } from '../clients/client.validation.js';
 import { idArg, optionalText } from '../core/text.js';
 import { Financing } from '../financing/financing.entity.js';
 import { badInput, conflict, forbidden, notFound } from '../core/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
+import { decodeTimeIdCursor, encodeCursor, pageSize } from '../core/cursor.js';
 import { ingestTrackingUpdate, normaliseTrackingNumber, type IngestResult } from './ingest.service.js';
 import type { PushTrackingEventsInput, RegisterShipmentInput, ShipmentFilter } from './logistics.inputs.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
@@ -111,8 +111,7 @@ export class ShipmentService {
     const { qb: base } = await this.filtered(filter, scope);
     const qb = base.clone();
     if (after) {
-      const [at, id] = decodeCursor(after, 2);
-      if (typeof at !== 'string' || typeof id !== 'string') throw badInput('after', 'is not a cursor this list returned');
+      const { at, id } = decodeTimeIdCursor(after);
       qb.andWhere('(s.created_at, s.id) < (?, ?)', [at, id]);
     }
     qb.orderBy([{ createdAt: 'desc' }, { id: 'desc' }]).limit(limit + 1);

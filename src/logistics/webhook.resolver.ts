@@ -4,7 +4,7 @@ import { ADMINS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
 import { badInput } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
-import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
+import { decodeTimeIdCursor, encodeCursor, pageSize } from '../core/cursor.js';
 import { selectsField } from '../graphql/selection.js';
 import { WebhookInboxFilter } from './logistics.inputs.js';
 import { WebhookInbox } from './webhook-inbox.entity.js';
@@ -28,8 +28,7 @@ export class WebhookInboxResolver {
     if (filter?.outcomes?.length) base.andWhere({ outcome: { $in: filter.outcomes } });
     const qb = base.clone();
     if (after) {
-      const [at, id] = decodeCursor(after, 2);
-      if (typeof at !== 'string' || typeof id !== 'string') throw badInput('after', 'is not a cursor this list returned');
+      const { at, id } = decodeTimeIdCursor(after);
       qb.andWhere('(w.received_at, w.id) < (?, ?)', [at, id]);
     }
     const rows = await qb.orderBy([{ receivedAt: 'desc' }, { id: 'desc' }]).limit(limit + 1).getResultList();

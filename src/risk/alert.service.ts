@@ -7,7 +7,7 @@ import { appendEvent } from '../events/outbox.js';
 import type { FinancingPolicy } from '../financing/financing.service.js';
 import type { Actor } from '../core/actor.js';
 import { badInput, conflict, notFound } from '../core/errors.js';
-import { decodeCursor, encodeCursor, pageSize } from '../core/cursor.js';
+import { decodeTimeIdCursor, encodeCursor, pageSize } from '../core/cursor.js';
 import { Alert } from './alert.entity.js';
 import { AlertChange, AlertKind, AlertStatus, SEVERITY_RANK, Severity } from './alert.enums.js';
 import type { RemediationInput } from './alert.inputs.js';
@@ -151,8 +151,7 @@ export class AlertService {
     if (filter?.assignedTo) where.assignedTo = filter.assignedTo;
     const page: Record<string, unknown> = { ...where };
     if (after) {
-      const [at, id] = decodeCursor(after, 2);
-      if (typeof at !== 'string' || typeof id !== 'string') throw badInput('after', 'is not a cursor this list returned');
+      const { at, id } = decodeTimeIdCursor(after);
       page.$or = [{ raisedAt: { $lt: new Date(at) } }, { raisedAt: new Date(at), id: { $lt: id } }];
     }
     const qb = this.em.createQueryBuilder(Alert, 'a').where(page).orderBy([{ raisedAt: 'desc' }, { id: 'desc' }]).limit(limit + 1);
