@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Client } from './client.entity.js';
 import { INDUSTRY_VOLATILITY, VolatilityClass } from './client.enums.js';
 import {
@@ -11,7 +10,6 @@ import {
   UpdateClientInput,
 } from './client.inputs.js';
 import { ClientService } from './client.service.js';
-import { selectsField } from '../graphql/selection.js';
 import { CLIENT_STATUS_WRITERS, CLIENT_WRITERS, READERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
@@ -40,10 +38,10 @@ export class ClientResolver {
     @Arg('orderBy', () => ClientOrder, { nullable: true }) orderBy: ClientOrder | null,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Row<Client>>> {
     const page = await new ClientService(ctx.em).list(filter, orderBy, first, after);
-    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    // Counted only if asked, alongside the page's relations.
+    const total = () => page.count();
     for (const c of page.rows) ctx.loaders.clients.byId.prime(c.id, c);
     return toConnection(page.rows, page.limit, total, page.cursorOf);
   }

@@ -41,10 +41,10 @@ export class InteractionResolver {
     @Arg('filter', () => FollowUpFilter, { nullable: true }) filter: FollowUpFilter | null,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<FollowUp>> {
     const page = await new InteractionService(ctx.em, ctx.viewer).followUps(filter, first, after);
-    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    // Counted only if asked, alongside the page's relations.
+    const total = () => page.count();
     return toConnection(page.rows, page.limit, total, followUpCursor);
   }
 

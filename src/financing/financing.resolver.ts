@@ -1,14 +1,12 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Decimal } from 'decimal.js';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Client } from '../clients/client.entity.js';
 import { CREDIT_OFFICERS, ADMINS, FINANCING_ORIGINATORS, READERS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
 import { notFound } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { DecimalScalar } from '../graphql/scalars.js';
-import { selectsField } from '../graphql/selection.js';
 import { afterFinancingWrite, financingService } from './context.js';
 import { actorOf } from '../graphql/context.js';
 import { CreditLine } from './credit-line.entity.js';
@@ -51,10 +49,10 @@ export class FinancingResolver {
     @Arg('filter', () => FinancingFilter, { nullable: true }) filter: FinancingFilter | null,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Row<Financing>>> {
     const page = await financingService(ctx).list(filter, first, after);
-    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    // Counted only if asked, alongside the page's relations.
+    const total = () => page.count();
     for (const f of page.rows) ctx.loaders.financing.financingById.prime(f.id, f);
     return toConnection(page.rows, page.limit, total, page.cursorOf);
   }

@@ -1,9 +1,7 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ADMINS } from '../auth/viewer.js';
 import { actorOf, type Context } from './context.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from './pagination.js';
-import { selectsField } from './selection.js';
 import { OutboxDeadLetter } from '../events/dead-letter.entity.js';
 import { DeadLetterService } from '../events/dead-letter.service.js';
 
@@ -19,10 +17,10 @@ export class DeadLetterResolver {
     @Arg('unresolvedOnly', () => Boolean, { defaultValue: true, description: 'Leave out those retried or discarded' }) unresolvedOnly: boolean,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<OutboxDeadLetter>> {
     const page = await new DeadLetterService(ctx.em).list(consumer, unresolvedOnly, first, after);
-    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    // Counted only if asked, alongside the page's relations.
+    const total = () => page.count();
     return toConnection(page.rows, page.limit, total, page.cursorOf);
   }
 

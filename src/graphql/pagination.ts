@@ -34,7 +34,8 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Read only when the query selects it: a connection built with a count function counts then. */
+  readonly totalCount: number | Promise<number>;
 }
 
 /** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
@@ -79,16 +80,23 @@ class LazyEdge<T> implements Edge<T> {
 export function toConnection<T>(
   rows: T[],
   limit: number,
-  totalCount: number,
+  totalCount: number | (() => Promise<number>),
   cursorOf: (row: T) => string,
 ): Connection<T> {
   const hasNextPage = rows.length > limit;
   const page = hasNextPage ? rows.slice(0, limit) : rows;
   const edges = page.map((node) => new LazyEdge(node, cursorOf));
   const last = page[page.length - 1];
+  const pageInfo = { hasNextPage, endCursor: last === undefined ? null : cursorOf(last) };
+  if (typeof totalCount === 'number') return { edges, pageInfo, totalCount };
+  // A getter: the count runs only if `totalCount` is selected (once, however many aliases ask),
+  // alongside the page's relations.
+  let counted: Promise<number> | undefined;
   return {
     edges,
-    pageInfo: { hasNextPage, endCursor: last === undefined ? null : cursorOf(last) },
-    totalCount,
+    pageInfo,
+    get totalCount() {
+      return (counted ??= totalCount());
+    },
   };
 }

@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/api-key.entity.js';
 import { PARTNERS, READERS, SHIPMENT_READERS, SHIPMENT_REFRESHERS, SHIPMENT_WRITERS } from '../auth/viewer.js';
 import { Client } from '../clients/client.entity.js';
@@ -7,7 +6,6 @@ import { Financing } from '../financing/financing.entity.js';
 import type { Context } from '../graphql/context.js';
 import { badInput, conflict, notFound } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
-import { selectsField } from '../graphql/selection.js';
 import { PushTrackingEventsInput, RegisterShipmentInput, ShipmentFilter } from './logistics.inputs.js';
 import { LogisticsPartner, PULL_KINDS } from './partner.entity.js';
 import { pullShipment } from './poller.js';
@@ -76,10 +74,10 @@ export class ShipmentResolver {
     @Arg('filter', () => ShipmentFilter, { nullable: true }) filter: ShipmentFilter | null,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Row<Shipment>>> {
     const page = await new ShipmentService(ctx.em).list(filter, scopeOf(ctx), first, after);
-    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    // Counted only if asked, alongside the page's relations.
+    const total = () => page.count();
     for (const s of page.rows) ctx.loaders.logistics.shipmentById.prime(s.id, s);
     return toConnection(page.rows, page.limit, total, page.cursorOf);
   }

@@ -1,11 +1,9 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ADMINS } from '../auth/viewer.js';
 import type { Context } from '../graphql/context.js';
 import { badInput } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
 import { decodeTimeIdCursor, encodeCursor, pageSize } from '../core/cursor.js';
-import { selectsField } from '../graphql/selection.js';
 import { WebhookInboxFilter } from './logistics.inputs.js';
 import { WebhookInbox } from './webhook-inbox.entity.js';
 import { WebhookService } from './webhook.service.js';
@@ -20,7 +18,6 @@ export class WebhookInboxResolver {
     @Arg('filter', () => WebhookInboxFilter, { nullable: true }) filter: WebhookInboxFilter | null,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<WebhookInbox>> {
     const limit = pageSize(first);
     const base = ctx.em.createQueryBuilder(WebhookInbox, 'w');
@@ -32,7 +29,7 @@ export class WebhookInboxResolver {
       qb.andWhere('(w.received_at, w.id) < (?, ?)', [at, id]);
     }
     const rows = await qb.orderBy([{ receivedAt: 'desc' }, { id: 'desc' }]).limit(limit + 1).getResultList();
-    const total = selectsField(info, 'totalCount') ? await base.clone().getCount() : 0;
+    const total = () => base.clone().getCount();
     return toConnection(rows, limit, total, (w) => encodeCursor([w.receivedAt.toISOString(), w.id]));
   }
 

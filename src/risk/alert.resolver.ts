@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Info, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { ALERT_HANDLERS, READERS } from '../auth/viewer.js';
 import { Client } from '../clients/client.entity.js';
 import { decodeEventCursor, encodeEventCursor, positionOf, type DomainEvent } from '../events/outbox.js';
@@ -8,7 +7,6 @@ import { actorOf } from '../graphql/context.js';
 import type { Context } from '../graphql/context.js';
 import { notFound, unauthenticated } from '../core/errors.js';
 import { ConnectionType, PageArgs, toConnection, type Connection } from '../graphql/pagination.js';
-import { selectsField } from '../graphql/selection.js';
 import { Alert, AlertRemediation, remediationOf } from './alert.entity.js';
 import { AlertChange, AlertKind, SEVERITY_RANK, Severity } from './alert.enums.js';
 import { AlertChangedFilter, AlertFilter, RemediationInput } from './alert.inputs.js';
@@ -28,10 +26,10 @@ export class AlertResolver {
     @Arg('filter', () => AlertFilter, { nullable: true }) filter: AlertFilter | null,
     @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Row<Alert>>> {
     const page = await new AlertService(ctx.em).list(filter, first, after);
-    const total = selectsField(info, 'totalCount') ? await page.count() : 0;
+    // Counted only if asked, alongside the page's relations.
+    const total = () => page.count();
     return toConnection(page.rows, page.limit, total, page.cursorOf);
   }
 
